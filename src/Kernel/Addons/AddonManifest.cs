@@ -1,0 +1,24 @@
+namespace Kernel;
+
+/// <summary>What an addon is and what it brings, after Odoo's module manifest.</summary>
+public sealed record AddonManifest
+{
+    /// <summary>The unique addon name, lower case (e.g. <c>requests</c>). Used in migrations' journal and dependencies.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The addon's version (informational).</summary>
+    public required string Version { get; init; }
+
+    /// <summary>One line on what the addon does.</summary>
+    public required string Summary { get; init; }
+
+    /// <summary>The names of the addons this one needs; they are registered and migrated first. The default is none.</summary>
+    public IReadOnlyList<string> DependsOn { get; init; } = [];
+
+    /// <summary>The permissions this addon defines. The default is none.</summary>
+    public IReadOnlyList<PermissionDefinition> Permissions { get; init; } = [];
+
+    /// <summary>Default role grants: role name to permission names. Tenants may override them. The default is none.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> RoleGrants { get; init; } =
+        new Dictionary<string, IReadOnlyList<string>>();
+}

@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Kernel;
+
+/// <summary>
+/// A feature module: a manifest plus hooks for services and routes. Its SQL migrations are the
+/// <c>*.sql</c> files embedded in its assembly under the logical name <c>Migrations/</c>
+/// (<c>&lt;EmbeddedResource Include="Migrations/*.sql" LogicalName="Migrations/%(Filename)%(Extension)" /&gt;</c>);
+/// the kernel applies them in dependency order.
+/// </summary>
+public interface IAddon
+{
+    /// <summary>Name, version, dependencies, permissions and default role grants.</summary>
+    AddonManifest Manifest { get; }
+
+    /// <summary>Registers the addon's services. Called once, when the addon is added.</summary>
+    /// <param name="services">The application's services.</param>
+    /// <param name="configuration">The application's configuration.</param>
+    void ConfigureServices(IServiceCollection services, IConfiguration configuration)
+    {
+    }
+
+    /// <summary>Maps the addon's routes under the kernel's API prefix. Called in dependency order.</summary>
+    /// <param name="routes">The kernel route builder.</param>
+    void MapRoutes(KernelRouteGroup routes)
+    {
+    }
+}

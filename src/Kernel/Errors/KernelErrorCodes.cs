@@ -1,0 +1,41 @@
+namespace Kernel;
+
+/// <summary>The stable machine codes of the kernel's error envelope (RFC 9457 problem+json, member <c>code</c>).</summary>
+public static class KernelErrorCodes
+{
+    /// <summary>400: the input failed validation; <c>errors</c> names the fields. Also malformed JSON.</summary>
+    public const string ValidationFailed = "VALIDATION_FAILED";
+
+    /// <summary>401: no valid identity on a route that needs one.</summary>
+    public const string Unauthenticated = "UNAUTHENTICATED";
+
+    /// <summary>403: the actor lacks the route's permission.</summary>
+    public const string Forbidden = "FORBIDDEN";
+
+    /// <summary>404: no such route or entity (including another tenant's entity).</summary>
+    public const string NotFound = "NOT_FOUND";
+
+    /// <summary>405: the route exists but not for this HTTP method.</summary>
+    public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
+
+    /// <summary>409: the request conflicts with the entity's state.</summary>
+    public const string Conflict = "CONFLICT";
+
+    /// <summary>412: an <c>If-Match</c> precondition did not hold.</summary>
+    public const string PreconditionFailed = "PRECONDITION_FAILED";
+
+    /// <summary>415: the request body is not of a content type the route accepts.</summary>
+    public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
+
+    /// <summary>429: the tenant or client exceeded its rate limit.</summary>
+    public const string RateLimited = "RATE_LIMITED";
+
+    /// <summary>403 when missing, 400 when malformed: the route needs a tenant and has none, or not a UUID.</summary>
+    public const string TenantRequired = "TENANT_REQUIRED";
+
+    /// <summary>503: a dependency (the database) is unavailable; retry later.</summary>
+    public const string Unavailable = "UNAVAILABLE";
+
+    /// <summary>500: an unexpected failure; details are logged, never returned.</summary>
+    public const string InternalError = "INTERNAL_ERROR";
+}

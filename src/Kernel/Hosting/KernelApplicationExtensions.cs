@@ -1,0 +1,80 @@
+using Kernel;
+using Kernel.Addons;
+using Kernel.Data;
+using Kernel.Hosting;
+using Kernel.Migrations;
+using Kernel.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the kernel into an application.</summary>
+public static class KernelApplicationExtensions
+{
+    /// <summary>
+    /// Adds the kernel's route wrapper to the pipeline and maps every addon's routes under the API prefix, in
+    /// dependency order. Throws <see cref="AddonGraphException"/> for a missing, cyclic or duplicate addon, and
+    /// <see cref="InvalidOperationException"/> for a route that requires an undeclared permission.
+    /// </summary>
+    /// <param name="app">The application.</param>
+    /// <returns>The same application.</returns>
+    public static WebApplication MapKernel(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var state = app.Services.GetRequiredService<KernelState>();
+        if (state.MappedOn is not null)
+        {
+            throw new InvalidOperationException("MapKernel() was called twice.");
+        }
+
+        var options = app.Services.GetRequiredService<IOptions<KernelOptions>>().Value;
+        var addons = app.Services.GetRequiredService<AddonRegistry>().Ordered;
+        var permissions = app.Services.GetRequiredService<Kernel.Auth.PermissionCatalog>();
+        var registry = new RouteRegistry();
+
+        app.UseMiddleware<KernelMiddleware>();
+        var api = app.MapGroup(options.ApiPrefix);
+        foreach (var addon in addons)
+        {
+            addon.MapRoutes(new KernelRouteGroup(api, addon.Manifest.Name, registry));
+        }
+
+        var undeclared = registry.Routes
+            .Where(r => r.Access.Kind == RouteAccessKind.Permission && !permissions.Declared.Contains(r.Access.PermissionName!))
+            .Select(r => $"{r.Name} requires '{r.Access.PermissionName}'")
+            .ToList();
+        if (undeclared.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"Routes require permissions no addon declares: {string.Join("; ", undeclared)}. Declare them in an addon manifest's Permissions.");
+        }
+
+        state.MappedOn = app;
+        return app;
+    }
+
+    /// <summary>
+    /// Applies pending migrations of the kernel and every addon as the owner role and returns how many ran —
+    /// the one-shot <c>migrate</c> command for deploys. Does not start the server.
+    /// </summary>
+    /// <param name="host">The built host.</param>
+    /// <param name="cancellationToken">Cancels the migration between files.</param>
+    /// <returns>The number of migrations applied.</returns>
+    public static Task<int> MigrateKernelDatabaseAsync(this IHost host, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var options = host.Services.GetRequiredService<IOptions<KernelOptions>>().Value;
+        if (string.IsNullOrWhiteSpace(options.Database.OwnerConnectionString))
+        {
+            throw new InvalidOperationException("Migrating needs the owner role: set Kernel:Database:OwnerConnectionString (or ConnectionStrings:KernelOwner).");
+        }
+
+        return host.Services.GetRequiredService<MigrationRunner>().MigrateAsync(
+            options.Database.OwnerConnectionString,
+            host.Services.GetRequiredService<KernelDataSource>().RuntimeRole,
+            host.Services.GetRequiredService<MigrationSet>().All,
+            cancellationToken);
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Kernel.Hosting;
+
+/// <summary>Fails start-up with a clear message for a configuration the kernel cannot run safely with.</summary>
+internal sealed partial class KernelOptionsValidator(IHostEnvironment environment) : IValidateOptions<KernelOptions>
+{
+    public ValidateOptionsResult Validate(string? name, KernelOptions options)
+    {
+        var failures = new List<string>();
+        if (!ApiPrefixPattern().IsMatch(options.ApiPrefix))
+        {
+            failures.Add($"Kernel:ApiPrefix '{options.ApiPrefix}' must start with '/' and contain only lower-case letters, digits, '-', '_' and '/', e.g. '/api'.");
+        }
+
+        if (options.Auth.EnableDevHeaders && !environment.IsDevelopment())
+        {
+            failures.Add(
+                $"Kernel:Auth:EnableDevHeaders is on in the '{environment.EnvironmentName}' environment. Dev headers let any caller pick a tenant and roles, so they are allowed only in Development. Turn the setting off and configure JWT (Kernel:Auth).");
+        }
+
+        CheckConnectionString(failures, "Kernel:Database:ConnectionString (or ConnectionStrings:Kernel)", options.Database.ConnectionString, required: true);
+        CheckConnectionString(
+            failures,
+            "Kernel:Database:OwnerConnectionString (or ConnectionStrings:KernelOwner)",
+            options.Database.OwnerConnectionString,
+            required: options.Database.MigrateOnStartup);
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void CheckConnectionString(List<string> failures, string setting, string? value, bool required)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            if (required)
+            {
+                failures.Add($"{setting} is not set. Set it to a PostgreSQL connection string.");
+            }
+
+            return;
+        }
+
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(value);
+        }
+        catch (ArgumentException ex)
+        {
+            failures.Add($"{setting} is not a valid connection string: {ex.Message}");
+        }
+    }
+
+    [GeneratedRegex("^/[a-z0-9/_-]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex ApiPrefixPattern();
+}

@@ -1,0 +1,78 @@
+using Kernel;
+using Kernel.Addons;
+using Kernel.Auth;
+using Kernel.Data;
+using Kernel.Hosting;
+using Kernel.Migrations;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the kernel.</summary>
+public static class KernelServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the kernel: options (section <c>Kernel</c>, validated at start-up), the context, unit of work,
+    /// migrations, identity and the start-up checks. Calling it twice returns the same builder.
+    /// </summary>
+    /// <param name="services">The application's services.</param>
+    /// <param name="configuration">The application's configuration.</param>
+    /// <param name="configure">Optional code-side configuration, applied after the configuration section.</param>
+    /// <returns>A builder to add addons with.</returns>
+    public static KernelBuilder AddKernel(this IServiceCollection services, IConfiguration configuration, Action<KernelOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        var registry = services.FirstOrDefault(d => d.ServiceType == typeof(AddonRegistry))?.ImplementationInstance as AddonRegistry;
+        if (registry is null)
+        {
+            registry = new AddonRegistry();
+            services.AddSingleton(registry);
+        }
+
+        var optionsBuilder = services.AddOptions<KernelOptions>()
+            .Bind(configuration.GetSection(KernelOptions.SectionName))
+            .PostConfigure(options =>
+            {
+                options.Database.ConnectionString ??= configuration.GetConnectionString("Kernel");
+                options.Database.OwnerConnectionString ??= configuration.GetConnectionString("KernelOwner");
+            })
+            .ValidateOnStart();
+        if (configure is not null)
+        {
+            optionsBuilder.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KernelOptions>, KernelOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<KernelState>();
+        services.TryAddSingleton<MigrationRunner>();
+        services.TryAddSingleton<MigrationSet>();
+        services.TryAddSingleton(sp => new PermissionCatalog(sp.GetRequiredService<AddonRegistry>().Ordered));
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<KernelOptions>>().Value;
+            var builder = new NpgsqlDataSourceBuilder(options.Database.ConnectionString);
+            builder.ConnectionStringBuilder.ApplicationName ??= sp.GetRequiredService<IHostEnvironment>().ApplicationName;
+            return new KernelDataSource(builder.Build());
+        });
+
+        services.TryAddScoped<KernelContextAccessor>();
+        services.TryAddScoped<IKernelContextAccessor>(sp => sp.GetRequiredService<KernelContextAccessor>());
+        services.TryAddScoped<UnitOfWork>();
+        services.TryAddScoped<IUnitOfWork>(sp => sp.GetRequiredService<UnitOfWork>());
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IIdentitySource, DevHeaderIdentitySource>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KernelStartup>());
+
+        // Malformed JSON and wrong content types become exceptions the kernel maps to its envelope,
+        // instead of the framework's silent 400/415.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        return new KernelBuilder(services, configuration, registry);
+    }
+}

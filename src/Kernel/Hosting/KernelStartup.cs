@@ -1,0 +1,69 @@
+using Kernel.Data;
+using Kernel.Migrations;
+using Kernel.Routing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Kernel.Hosting;
+
+/// <summary>
+/// Runs before the server listens (<see cref="IHostedLifecycleService.StartingAsync"/>): refuses endpoints that
+/// bypass the kernel, applies migrations, and refuses a runtime role that would bypass RLS.
+/// </summary>
+internal sealed class KernelStartup(IServiceProvider services, IOptions<KernelOptions> options) : IHostedLifecycleService
+{
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        var routes = services.GetRequiredService<KernelState>().MappedOn
+            ?? throw new InvalidOperationException("The kernel was added but never mapped: call app.MapKernel() before app.Run().");
+        CheckEndpoints(routes.DataSources.SelectMany(source => source.Endpoints));
+        var database = options.Value.Database;
+        var dataSource = services.GetRequiredService<KernelDataSource>();
+        var migrations = services.GetRequiredService<MigrationSet>().All;
+        if (database.MigrateOnStartup)
+        {
+            await services.GetRequiredService<MigrationRunner>()
+                .MigrateAsync(database.OwnerConnectionString!, dataSource.RuntimeRole, migrations, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        else
+        {
+            await using var connection = await dataSource.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var pending = await MigrationRunner.PendingAsync(connection, migrations, cancellationToken).ConfigureAwait(false);
+            if (pending.Count > 0)
+            {
+                throw new InvalidOperationException(
+                    $"{pending.Count} migration(s) are pending ({string.Join(", ", pending.Select(m => $"{m.Addon}/{m.Name}"))}). Run the host with the 'migrate' command, or set Kernel:Database:MigrateOnStartup.");
+            }
+        }
+
+        await RuntimeRoleGuard.CheckAsync(dataSource.DataSource, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    internal static void CheckEndpoints(IEnumerable<Endpoint> endpoints)
+    {
+        var bypassing = endpoints
+            .Where(e => e.Metadata.GetMetadata<KernelRouteMetadata>() is null && e.Metadata.GetMetadata<OutsideKernelMetadata>() is null)
+            .Select(e => e is RouteEndpoint route ? $"{route.DisplayName ?? route.RoutePattern.RawText}" : e.DisplayName ?? "(unnamed endpoint)")
+            .ToList();
+        if (bypassing.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"These endpoints bypass the kernel (no auth decision, tenant context, unit of work or error envelope): {string.Join("; ", bypassing)}. " +
+                "Map them through an addon's KernelRouteGroup, or mark them deliberately with .ExcludeFromKernel().");
+        }
+    }
+}

@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using Kernel.Auth;
+using Kernel.Errors;
+using Kernel.Telemetry;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Kernel.Routing;
+
+/// <summary>
+/// The route wrapper. For kernel routes: correlation id, identity, tenant, access decision, context, log scope,
+/// span, duration metric and the error envelope for every failure. For unmatched paths under the API prefix:
+/// the envelope for 404 and 405.
+/// </summary>
+internal sealed partial class KernelMiddleware(
+    RequestDelegate next,
+    IEnumerable<IIdentitySource> identitySources,
+    PermissionCatalog permissions,
+    IOptions<KernelOptions> options,
+    TimeProvider timeProvider,
+    ILogger<KernelMiddleware> logger)
+{
+    private readonly IIdentitySource[] _identitySources = identitySources.ToArray();
+    private readonly PathString _apiPrefix = new(options.Value.ApiPrefix);
+
+    public async Task InvokeAsync(HttpContext httpContext)
+    {
+        var correlationId = CorrelationId.Get(httpContext);
+        httpContext.Response.OnStarting(static state => { CorrelationId.Echo((HttpContext)state); return Task.CompletedTask; }, httpContext);
+
+        var route = httpContext.GetEndpoint()?.Metadata.GetMetadata<KernelRouteMetadata>();
+        if (route is null)
+        {
+            await next(httpContext).ConfigureAwait(false);
+            if (httpContext.Request.Path.StartsWithSegments(_apiPrefix) && !httpContext.Response.HasStarted)
+            {
+                await WriteFallbackAsync(httpContext).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        var started = timeProvider.GetTimestamp();
+        using var activity = KernelTelemetry.ActivitySource.StartActivity(route.Name, ActivityKind.Internal);
+        activity?.SetTag("kernel.route", route.Name);
+        activity?.SetTag("kernel.correlation_id", correlationId);
+        try
+        {
+            var context = await EstablishAsync(httpContext, route, correlationId, activity).ConfigureAwait(false);
+            activity?.SetTag("kernel.tenant_id", context.TenantId?.ToString());
+            activity?.SetTag("enduser.id", context.Actor?.Id);
+            using (logger.BeginScope(new Dictionary<string, object?>
+            {
+                ["Route"] = route.Name,
+                ["TenantId"] = context.TenantId,
+                ["ActorId"] = context.Actor?.Id,
+                ["CorrelationId"] = correlationId,
+                ["TraceId"] = context.Trace.TraceId.ToHexString(),
+            }))
+            {
+                await next(httpContext).ConfigureAwait(false);
+            }
+
+            if (!httpContext.Response.HasStarted && httpContext.Response.StatusCode >= 400)
+            {
+                // A handler returned a bare status result (Results.NotFound()): give it the envelope too.
+                await ErrorEnvelope.WriteAsync(httpContext, FromStatus(httpContext.Response.StatusCode)).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (httpContext.RequestAborted.IsCancellationRequested)
+        {
+            LogAborted(logger, route.Name);
+        }
+        catch (Exception ex)
+        {
+            var error = ErrorMapper.Map(ex, out var unexpected);
+            if (unexpected || error.Status >= 500)
+            {
+                LogFailed(logger, ex, route.Name, error.Code);
+            }
+
+            activity?.SetStatus(ActivityStatusCode.Error, error.Code);
+            if (httpContext.Response.HasStarted)
+            {
+                // Too late for an envelope; abort so the client sees a broken response, not a truncated success.
+                httpContext.Abort();
+            }
+            else
+            {
+                await ErrorEnvelope.WriteAsync(httpContext, error).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            var status = httpContext.Response.StatusCode;
+            activity?.SetTag("http.response.status_code", status);
+            KernelTelemetry.RouteDuration.Record(
+                timeProvider.GetElapsedTime(started).TotalSeconds,
+                new KeyValuePair<string, object?>("kernel.route", route.Name),
+                new KeyValuePair<string, object?>("http.response.status_code", status));
+        }
+    }
+
+    private async Task<KernelContext> EstablishAsync(HttpContext httpContext, KernelRouteMetadata route, string correlationId, Activity? activity)
+    {
+        var identity = IdentityResult.None;
+        foreach (var source in _identitySources)
+        {
+            identity = await source.AuthenticateAsync(httpContext).ConfigureAwait(false);
+            if (identity != IdentityResult.None)
+            {
+                break;
+            }
+        }
+
+        var access = route.Access;
+        KernelActor? actor = null;
+        Guid? tenant = null;
+        if (identity.Failure is null && identity.ActorId is not null)
+        {
+            actor = new KernelActor(identity.ActorId, identity.Roles);
+            if (identity.Tenant is { Length: > 0 } rawTenant)
+            {
+                if (Guid.TryParse(rawTenant, out var parsed) && parsed != Guid.Empty)
+                {
+                    tenant = parsed;
+                }
+                else if (access.Kind != RouteAccessKind.Public)
+                {
+                    throw new KernelException(StatusCodes.Status400BadRequest, KernelErrorCodes.TenantRequired, "The tenant id must be a UUID.");
+                }
+            }
+        }
+
+        if (access.Kind != RouteAccessKind.Public)
+        {
+            if (actor is null)
+            {
+                throw KernelException.Unauthenticated(identity.Failure ?? "Authentication is required.");
+            }
+
+            if (tenant is null)
+            {
+                throw KernelException.TenantRequired();
+            }
+
+            if (access.Kind == RouteAccessKind.Permission && !permissions.IsGranted(actor, access.PermissionName!))
+            {
+                throw KernelException.Forbidden($"This requires the permission '{access.PermissionName}'.");
+            }
+        }
+        else if (tenant is null)
+        {
+            actor = null; // Public routes without a valid tenant run anonymously.
+        }
+
+        var trace = activity?.Context ?? Activity.Current?.Context ?? default;
+        var context = new KernelContext(tenant, actor, correlationId, trace);
+        httpContext.RequestServices.GetRequiredService<KernelContextAccessor>().Establish(context);
+        return context;
+    }
+
+    private static Task WriteFallbackAsync(HttpContext httpContext) => httpContext.Response.StatusCode switch
+    {
+        StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed =>
+            ErrorEnvelope.WriteAsync(httpContext, FromStatus(httpContext.Response.StatusCode)),
+        _ => Task.CompletedTask,
+    };
+
+    private static KernelException FromStatus(int status) => status switch
+    {
+        StatusCodes.Status404NotFound => KernelException.NotFound(),
+        StatusCodes.Status405MethodNotAllowed => new KernelException(status, KernelErrorCodes.MethodNotAllowed, "This route does not accept that HTTP method."),
+        StatusCodes.Status401Unauthorized => KernelException.Unauthenticated(),
+        StatusCodes.Status403Forbidden => KernelException.Forbidden(),
+        StatusCodes.Status409Conflict => KernelException.Conflict("The request conflicts with the current state."),
+        StatusCodes.Status429TooManyRequests => new KernelException(status, KernelErrorCodes.RateLimited, "Too many requests; retry later."),
+        StatusCodes.Status503ServiceUnavailable => new KernelException(status, KernelErrorCodes.Unavailable, "The service is temporarily unavailable; retry later."),
+        >= 500 => new KernelException(),
+        _ => new KernelException(status, KernelErrorCodes.ValidationFailed, "The request is invalid."),
+    };
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Route {Route} failed with {Code}")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string route, string code);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Debug, Message = "Route {Route} was aborted by the client")]
+    private static partial void LogAborted(ILogger logger, string route);
+}

@@ -1,0 +1,26 @@
+using Kernel.Data;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Kernel.Routing;
+
+/// <summary>
+/// Commits the route's unit of work after the handler returns and before its result is written, so a client
+/// never sees a success for a change that did not commit. Failures (exceptions or error results) roll back.
+/// </summary>
+internal sealed class UnitOfWorkFilter : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var result = await next(context).ConfigureAwait(false);
+        if (result is IStatusCodeHttpResult { StatusCode: >= 400 })
+        {
+            return result;
+        }
+
+        var unitOfWork = http.RequestServices.GetRequiredService<UnitOfWork>();
+        await unitOfWork.CommitAsync(http.RequestAborted).ConfigureAwait(false);
+        return result;
+    }
+}
