@@ -1,0 +1,45 @@
+using Addons.Requests;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using WebHost.Demo;
+
+var command = args.FirstOrDefault(a => !a.StartsWith('-'));
+var builder = WebApplication.CreateBuilder(args);
+
+// The kernel and its addons. Everything an addon needs (context, auth decision, unit of work under
+// row-level security, error envelope, audit, telemetry) comes from here.
+builder.Services.AddKernel(builder.Configuration).AddAddon<RequestsAddon>();
+
+// No connection string configured? Start a private PostgreSQL for this process (dev and demo only).
+builder.Services.AddLocalPostgresWhenUnconfigured();
+builder.Services.AddHealthChecks().AddKernelChecks();
+
+if (command == "demo")
+{
+    builder.WebHost.UseUrls("http://127.0.0.1:0");
+    builder.Logging.SetMinimumLevel(LogLevel.Warning);
+}
+
+var app = builder.Build();
+
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).ExcludeFromKernel();
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(KernelHealthChecksBuilderExtensions.ReadyTag) }).ExcludeFromKernel();
+app.MapKernel();
+
+switch (command)
+{
+    case "migrate":
+        var applied = await app.MigrateKernelDatabaseAsync();
+        Console.WriteLine($"Applied {applied} migration(s).");
+        return 0;
+    case "demo":
+        return await DemoRunner.RunAsync(app);
+    case null:
+        await app.RunAsync();
+        return 0;
+    default:
+        await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: (none) to serve, 'migrate', 'demo'.");
+        return 2;
+}
+
+/// <summary>The sample host's entry point; public for WebApplicationFactory-based tests.</summary>
+public partial class Program;

@@ -1,0 +1,17 @@
+namespace Addons.Requests;
+
+/// <summary>The permissions the Requests addon declares.</summary>
+public static class RequestPermissions
+{
+    /// <summary>Read the tenant's requests.</summary>
+    public const string Read = "requests.read";
+
+    /// <summary>Create requests.</summary>
+    public const string Create = "requests.create";
+
+    /// <summary>Edit requests.</summary>
+    public const string Update = "requests.update";
+
+    /// <summary>Move requests through their workflow.</summary>
+    public const string Transition = "requests.transition";
+}
