@@ -16,7 +16,7 @@ builder.Services.AddHealthChecks().AddKernelChecks();
 if (command == "demo")
 {
     builder.WebHost.UseUrls("http://127.0.0.1:0");
-    builder.Logging.SetMinimumLevel(LogLevel.Warning);
+    builder.Configuration["Logging:LogLevel:Default"] = "Warning";
 }
 
 var app = builder.Build();

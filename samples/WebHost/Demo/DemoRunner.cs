@@ -16,7 +16,7 @@ internal static class DemoRunner
         await app.StartAsync();
         try
         {
-            var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             Console.WriteLine($"Kernel demo: host listening on {address}");
             using var http = new HttpClient { BaseAddress = new Uri(address) };
             var alice = new DemoClient(http, Guid.NewGuid(), "alice@tenant-a", "admin");
