@@ -21,4 +21,7 @@ public sealed record AddonManifest
     /// <summary>Default role grants: role name to permission names. Tenants may override them. The default is none.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> RoleGrants { get; init; } =
         new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>The job types this addon declares (see <see cref="JobDefinition"/>), including recurring ones. The default is none.</summary>
+    public IReadOnlyList<JobDefinition> Jobs { get; init; } = [];
 }

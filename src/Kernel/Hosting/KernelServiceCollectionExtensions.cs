@@ -3,6 +3,7 @@ using Kernel.Addons;
 using Kernel.Auth;
 using Kernel.Data;
 using Kernel.Hosting;
+using Kernel.Jobs;
 using Kernel.Migrations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -69,6 +70,7 @@ public static class KernelServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IIdentitySource, DevHeaderIdentitySource>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KernelStartup>());
+        services.AddKernelJobs(configuration);
 
         // Malformed JSON and wrong content types become exceptions the kernel maps to its envelope,
         // instead of the framework's silent 400/415.

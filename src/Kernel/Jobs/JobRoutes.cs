@@ -1,0 +1,48 @@
+using Kernel.Data;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Kernel.Jobs;
+
+/// <summary>The kernel's job routes under <c>/api/jobs</c>: a tenant's own jobs only (RLS), never system jobs.</summary>
+internal static class JobRoutes
+{
+    private const int ListLimit = 100;
+
+    public static void Map(KernelRouteGroup jobs)
+    {
+        jobs.MapGet("/{id:guid}", "kernel.jobs.get", RouteAccess.Authenticated, GetAsync);
+        jobs.MapGet("", "kernel.jobs.list", RouteAccess.Permission(JobPermissions.Manage), ListAsync);
+        jobs.MapPost("/{id:guid}/retry", "kernel.jobs.retry", RouteAccess.Permission(JobPermissions.Manage), RetryAsync);
+    }
+
+    private static async Task<JobStatus> GetAsync(Guid id, UnitOfWork unitOfWork, CancellationToken cancellationToken)
+    {
+        var transaction = await unitOfWork.GetTransactionAsync(cancellationToken).ConfigureAwait(false);
+        return await JobStore.FindAsync(transaction, id, cancellationToken).ConfigureAwait(false) ?? throw KernelException.NotFound("Job");
+    }
+
+    private static async Task<IReadOnlyList<JobStatus>> ListAsync([FromQuery] string? state, UnitOfWork unitOfWork, CancellationToken cancellationToken)
+    {
+        state ??= JobState.Dead;
+        if (!JobState.All.Contains(state))
+        {
+            throw KernelException.Validation("state", $"Must be one of: {string.Join(", ", JobState.All)}.");
+        }
+
+        var transaction = await unitOfWork.GetTransactionAsync(cancellationToken).ConfigureAwait(false);
+        return await JobStore.ListAsync(transaction, state, ListLimit, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<IResult> RetryAsync(Guid id, UnitOfWork unitOfWork, CancellationToken cancellationToken)
+    {
+        var transaction = await unitOfWork.GetTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (await JobStore.RetryAsync(transaction, id, cancellationToken).ConfigureAwait(false))
+        {
+            return Results.Accepted($"jobs/{id}", await JobStore.FindAsync(transaction, id, cancellationToken).ConfigureAwait(false));
+        }
+
+        var job = await JobStore.FindAsync(transaction, id, cancellationToken).ConfigureAwait(false) ?? throw KernelException.NotFound("Job");
+        throw KernelException.Conflict($"Only dead jobs can be retried; this one is {job.State}.");
+    }
+}

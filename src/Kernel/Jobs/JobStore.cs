@@ -1,0 +1,211 @@
+using Kernel.Data;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Kernel.Jobs;
+
+/// <summary>
+/// All of the queue's SQL. Writes go through the SECURITY DEFINER functions of the kernel's jobs migration; reads
+/// of a tenant's jobs go through the caller's unit of work, where row-level security confines them.
+/// </summary>
+internal sealed class JobStore(KernelDataSource dataSource)
+{
+    private const string Columns =
+        "id, type, tenant_id, actor_id, actor_roles, traceparent, correlation_id, payload::text, run_at, attempts, max_attempts";
+
+    private const string StatusColumns =
+        "id, type, state, attempts, max_attempts, priority, run_at, last_error, actor_id, correlation_id, created_at, updated_at, finished_at";
+
+    public static async Task<Guid> EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, JobEnvelope job, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "select kernel.enqueue_job($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13)",
+            connection,
+            transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = job.Id });
+        command.Parameters.Add(new NpgsqlParameter { Value = job.Type });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)job.TenantId ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)job.ActorId ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = job.ActorRoles });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)job.Traceparent ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { Value = job.CorrelationId });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = job.Payload });
+        command.Parameters.Add(new NpgsqlParameter { Value = job.Priority });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)job.RunAt ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { Value = job.MaxAttempts });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)job.UniqueKey ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { Value = job.ReplaceIfNotStarted });
+        return (Guid)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    public async Task<Guid> EnqueueAsync(JobEnvelope job, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var id = await EnqueueAsync(connection, transaction, job, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return id;
+    }
+
+    public async Task<IReadOnlyList<JobRecord>> ClaimAsync(string workerId, int limit, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand($"select {Columns} from kernel.claim_jobs($1, $2, $3)", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = workerId });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        command.Parameters.Add(new NpgsqlParameter { Value = lease });
+        var jobs = new List<JobRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            jobs.Add(new JobRecord(
+                reader.GetGuid(0),
+                reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetGuid(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.GetFieldValue<string[]>(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.GetString(6),
+                reader.GetString(7),
+                reader.GetFieldValue<DateTimeOffset>(8),
+                reader.GetInt32(9),
+                reader.GetInt32(10)));
+        }
+
+        return jobs;
+    }
+
+    /// <summary>Marks the job succeeded inside the job's own transaction; false when this worker no longer holds its lease.</summary>
+    public static async Task<bool> CompleteAsync(NpgsqlTransaction transaction, Guid id, string workerId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("select kernel.complete_job($1, $2)", transaction.Connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        command.Parameters.Add(new NpgsqlParameter { Value = workerId });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>Records a failed attempt; returns the new state (<c>failed</c> or <c>dead</c>), or null when the lease was lost.</summary>
+    public async Task<string?> FailAsync(Guid id, string workerId, string error, TimeSpan retryIn, bool dead, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand("select kernel.fail_job($1, $2, $3, $4, $5)", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        command.Parameters.Add(new NpgsqlParameter { Value = workerId });
+        command.Parameters.Add(new NpgsqlParameter { Value = error });
+        command.Parameters.Add(new NpgsqlParameter { Value = retryIn });
+        command.Parameters.Add(new NpgsqlParameter { Value = dead });
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+    }
+
+    public async Task<int> ReleaseAsync(string workerId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var connection = await dataSource.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand("select kernel.release_jobs($1, $2)", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = workerId });
+        command.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
+        return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>Extends the leases this worker still holds and returns their ids.</summary>
+    public async Task<HashSet<Guid>> ExtendLeasesAsync(string workerId, IReadOnlyCollection<Guid> ids, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        var held = new HashSet<Guid>();
+        if (ids.Count == 0)
+        {
+            return held;
+        }
+
+        await using var connection = await dataSource.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand("select kernel.extend_leases($1, $2, $3)", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = workerId });
+        command.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = lease });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            held.Add(reader.GetGuid(0));
+        }
+
+        return held;
+    }
+
+    /// <summary>Reads one job of the current tenant (RLS hides other tenants' and system jobs).</summary>
+    public static async Task<JobStatus?> FindAsync(NpgsqlTransaction transaction, Guid id, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"select {StatusColumns} from kernel.jobs where id = $1", transaction.Connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        var rows = await ReadStatusesAsync(command, cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <summary>Lists the current tenant's jobs in <paramref name="state"/>, most recently changed first.</summary>
+    public static async Task<IReadOnlyList<JobStatus>> ListAsync(NpgsqlTransaction transaction, string state, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"select {StatusColumns} from kernel.jobs where tenant_id = kernel.current_tenant_id() and state = $1 order by updated_at desc, id limit $2",
+            transaction.Connection,
+            transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = state });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        return await ReadStatusesAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    public static async Task<bool> RetryAsync(NpgsqlTransaction transaction, Guid id, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("select kernel.retry_job($1)", transaction.Connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    public static async Task BeatAsync(NpgsqlTransaction transaction, string workerId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            insert into kernel.worker_heartbeats (worker_id, beat_at) values ($1, clock_timestamp())
+            on conflict (worker_id) do update set beat_at = excluded.beat_at
+            """,
+            transaction.Connection,
+            transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = workerId });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>How long ago the newest heartbeat was written (by the database's clock), or null when there is none.</summary>
+    public async Task<TimeSpan?> HeartbeatAgeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand("select clock_timestamp() - max(beat_at) from kernel.worker_heartbeats", connection);
+        var age = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return age is TimeSpan span ? span : null;
+    }
+
+    private static async Task<IReadOnlyList<JobStatus>> ReadStatusesAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var rows = new List<JobStatus>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(new JobStatus(
+                reader.GetGuid(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetInt32(3),
+                reader.GetInt32(4),
+                reader.GetInt32(5),
+                reader.GetFieldValue<DateTimeOffset>(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7),
+                reader.IsDBNull(8) ? null : reader.GetString(8),
+                reader.GetString(9),
+                reader.GetFieldValue<DateTimeOffset>(10),
+                reader.GetFieldValue<DateTimeOffset>(11),
+                reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12)));
+        }
+
+        return rows;
+    }
+}

@@ -1,0 +1,449 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using Kernel.Data;
+using Kernel.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Kernel.Jobs;
+
+/// <summary>
+/// Claims due jobs (woken by <c>NOTIFY</c>, polling as a fallback), runs each in its restored context with bounded
+/// concurrency, keeps their leases alive, and on shutdown drains within the host's shutdown timeout, then hands
+/// unfinished jobs back without burning an attempt.
+/// </summary>
+internal sealed partial class JobWorker(
+    IServiceScopeFactory scopes,
+    JobStore store,
+    JobRegistry registry,
+    KernelDataSource dataSource,
+    WorkerIdentity identity,
+    IOptions<KernelJobsOptions> options,
+    TimeProvider time,
+    ILogger<JobWorker> logger) : BackgroundService
+{
+    public const string Channel = "kernel_jobs";
+
+    private static readonly TimeSpan AbortGrace = TimeSpan.FromSeconds(5);
+
+    private readonly KernelJobsOptions _options = options.Value;
+    private readonly ConcurrentDictionary<Guid, RunningJob> _running = new();
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly CancellationTokenSource _abort = new();
+    private readonly CancellationTokenSource _leasesStop = new();
+    private Task _leases = Task.CompletedTask;
+
+    public string WorkerId => identity.Id;
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Stop claiming first; running jobs keep going (and keep their leases) for the shutdown timeout.
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        var all = Task.WhenAll(_running.Values.Select(r => r.Completion));
+        try
+        {
+            await all.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            LogAborting(logger, _running.Count);
+            await _abort.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await all.WaitAsync(AbortGrace, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Handlers that ignore cancellation: give their jobs back anyway; a late completion finds its lease gone and rolls back.
+                await ReleaseAsync(_running.Keys.ToArray()).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await _leasesStop.CancelAsync().ConfigureAwait(false);
+            await _leases.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _abort.Dispose();
+        _leasesStop.Dispose();
+        _wake.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_options.WorkerEnabled)
+        {
+            return;
+        }
+
+        await Task.Yield();
+        LogStarted(logger, WorkerId, _options.Concurrency);
+        var listener = ListenAsync(stoppingToken);
+        _leases = ExtendLeasesAsync(_leasesStop.Token);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var free = _options.Concurrency - _running.Count;
+            var more = false;
+            if (free > 0)
+            {
+                var limit = Math.Min(free, _options.BatchSize);
+                try
+                {
+                    // Not cancellable: a claim that committed but whose rows were dropped would strand its jobs until their leases expire.
+                    var jobs = await store.ClaimAsync(WorkerId, limit, _options.LeaseDuration, CancellationToken.None).ConfigureAwait(false);
+                    foreach (var job in jobs)
+                    {
+                        Start(job);
+                    }
+
+                    more = jobs.Count == limit;
+                }
+                catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+                {
+                    LogClaimFailed(logger, ex);
+                }
+            }
+
+            if (more && _running.Count < _options.Concurrency)
+            {
+                continue;
+            }
+
+            try
+            {
+                await _wake.WaitAsync(_options.PollInterval, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        await listener.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already signalled.
+        }
+        catch (ObjectDisposedException)
+        {
+            // Shut down.
+        }
+    }
+
+    private void Start(JobRecord job)
+    {
+        JobTelemetry.Lag.Record(
+            Math.Max(0, (time.GetUtcNow() - job.RunAt).TotalSeconds),
+            new KeyValuePair<string, object?>("kernel.job.type", job.Type));
+        var running = new RunningJob(job, CancellationTokenSource.CreateLinkedTokenSource(_abort.Token));
+        _running[job.Id] = running;
+        running.Completion = Task.Run(async () =>
+        {
+            try
+            {
+                await RunAsync(running).ConfigureAwait(false);
+            }
+            finally
+            {
+                _running.TryRemove(job.Id, out _);
+                running.Cancellation.Dispose();
+                Wake();
+            }
+        });
+    }
+
+    private async Task RunAsync(RunningJob running)
+    {
+        var job = running.Job;
+        ActivityContext.TryParse(job.Traceparent, null, out var parent);
+        using var activity = KernelTelemetry.ActivitySource.StartActivity($"job {job.Type}", ActivityKind.Consumer, parent);
+        activity?.SetTag("kernel.job.type", job.Type);
+        activity?.SetTag("kernel.job.id", job.Id);
+        activity?.SetTag("kernel.job.attempt", job.Attempts);
+        activity?.SetTag("kernel.tenant_id", job.TenantId?.ToString());
+        activity?.SetTag("enduser.id", job.ActorId);
+        activity?.SetTag("kernel.correlation_id", job.CorrelationId);
+        var started = time.GetTimestamp();
+        string outcome;
+        using (logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["Job"] = job.Type,
+            ["JobId"] = job.Id,
+            ["TenantId"] = job.TenantId,
+            ["ActorId"] = job.ActorId,
+            ["CorrelationId"] = job.CorrelationId,
+            ["TraceId"] = (activity?.Context ?? parent).TraceId.ToHexString(),
+        }))
+        {
+            outcome = await RunInScopeAsync(running, activity, parent).ConfigureAwait(false);
+        }
+
+        if (outcome != JobState.Succeeded)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, outcome);
+        }
+
+        var type = new KeyValuePair<string, object?>("kernel.job.type", job.Type);
+        var result = new KeyValuePair<string, object?>("kernel.job.outcome", outcome);
+        JobTelemetry.Outcomes.Add(1, type, result);
+        JobTelemetry.Duration.Record(time.GetElapsedTime(started).TotalSeconds, type, result);
+    }
+
+    private async Task<string> RunInScopeAsync(RunningJob running, Activity? activity, ActivityContext parent)
+    {
+        var job = running.Job;
+        var definition = registry.Find(job.Type);
+        if (definition is null)
+        {
+            return await FailAsync(job, $"Unknown job type '{job.Type}': no addon in this app declares it.", dead: true).ConfigureAwait(false);
+        }
+
+        if (definition.Scope == JobScope.Tenant && job.TenantId is null)
+        {
+            return await FailAsync(job, $"Job type '{job.Type}' is a tenant job but the envelope has no tenant.", dead: true).ConfigureAwait(false);
+        }
+
+        var token = running.Cancellation.Token;
+        try
+        {
+            await using (var scope = scopes.CreateAsyncScope())
+            {
+                var actor = job.ActorId is null ? null : new KernelActor(job.ActorId, job.ActorRoles.ToHashSet(StringComparer.Ordinal));
+                var tenant = definition.Scope == JobScope.Tenant ? job.TenantId : null;
+                scope.ServiceProvider.GetRequiredService<KernelContextAccessor>()
+                    .Establish(new KernelContext(tenant, actor, job.CorrelationId, activity?.Context ?? parent));
+
+                using (var payload = JsonDocument.Parse(job.Payload))
+                {
+                    await definition.InvokeAsync(
+                        scope.ServiceProvider,
+                        payload.RootElement,
+                        new JobContext(job.Id, job.Type, job.Attempts, job.MaxAttempts),
+                        token).ConfigureAwait(false);
+                }
+
+                // Success is recorded in the job's own transaction: effects and completion commit together, or neither does.
+                var unitOfWork = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
+                var transaction = await unitOfWork.GetTransactionAsync(token).ConfigureAwait(false);
+                if (!await JobStore.CompleteAsync(transaction, job.Id, WorkerId, token).ConfigureAwait(false))
+                {
+                    running.LoseLease();
+                    LogLeaseLost(logger, job.Type, job.Id);
+                    return "lease_lost"; // Disposing the scope rolls the effects back; the lease holder runs the job.
+                }
+
+                await unitOfWork.CommitAsync(token).ConfigureAwait(false);
+            }
+
+            LogSucceeded(logger, job.Type, job.Id, job.Attempts);
+            return JobState.Succeeded;
+        }
+        catch (OperationCanceledException) when (running.LeaseLost)
+        {
+            LogLeaseLost(logger, job.Type, job.Id);
+            return "lease_lost";
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            await ReleaseAsync([job.Id]).ConfigureAwait(false);
+            return "released";
+        }
+        catch (JobPayloadException ex)
+        {
+            return await FailAsync(job, ex.Message, dead: true).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogAttemptFailed(logger, ex, job.Type, job.Id, job.Attempts, job.MaxAttempts);
+            return await FailAsync(job, $"{ex.GetType().Name}: {ex.Message}", dead: false).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<string> FailAsync(JobRecord job, string error, bool dead)
+    {
+        var delay = Backoff(job.Attempts, _options.RetryBaseDelay, _options.RetryMaxDelay, Random.Shared.NextDouble());
+        try
+        {
+            var state = await store.FailAsync(job.Id, WorkerId, error, delay, dead, CancellationToken.None).ConfigureAwait(false);
+            if (state == JobState.Dead)
+            {
+                LogDead(logger, job.Type, job.Id, job.Attempts, error);
+            }
+
+            return state ?? "lease_lost";
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            // The lease expires and another worker reclaims the job; nothing is lost.
+            LogRecordFailed(logger, ex, job.Id);
+            return JobState.Failed;
+        }
+    }
+
+    private async Task ReleaseAsync(IReadOnlyCollection<Guid> ids)
+    {
+        try
+        {
+            var released = await store.ReleaseAsync(WorkerId, ids, CancellationToken.None).ConfigureAwait(false);
+            LogReleased(logger, released);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            LogRecordFailed(logger, ex, Guid.Empty);
+        }
+    }
+
+    /// <summary>Attempt n (1-based) waits min(max, base·2^(n−1)), jittered uniformly into its upper half ("equal jitter").</summary>
+    internal static TimeSpan Backoff(int attempt, TimeSpan baseDelay, TimeSpan maxDelay, double random)
+    {
+        var exponential = baseDelay.TotalSeconds * Math.Pow(2, Math.Clamp(attempt - 1, 0, 30));
+        var capped = Math.Min(maxDelay.TotalSeconds, exponential);
+        return TimeSpan.FromSeconds((capped / 2) + (random * capped / 2));
+    }
+
+    private async Task ListenAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await dataSource.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                connection.Notification += (_, _) => Wake();
+                await using (var command = new NpgsqlCommand($"listen {Channel}", connection))
+                {
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                Wake(); // Anything enqueued while not listening.
+                while (true)
+                {
+                    await connection.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                LogListenFailed(logger, ex);
+                try
+                {
+                    await Task.Delay(_options.PollInterval, time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task ExtendLeasesAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.LeaseDuration / 3, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var ids = _running.Keys.ToArray();
+                if (ids.Length == 0)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    var held = await store.ExtendLeasesAsync(WorkerId, ids, _options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+                    foreach (var id in ids.Where(id => !held.Contains(id)))
+                    {
+                        if (_running.TryGetValue(id, out var running))
+                        {
+                            running.LoseLease();
+                        }
+                    }
+                }
+                catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+                {
+                    LogRecordFailed(logger, ex, Guid.Empty);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped.
+        }
+    }
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Job worker {WorkerId} started with concurrency {Concurrency}")]
+    private static partial void LogStarted(ILogger logger, string workerId, int concurrency);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Debug, Message = "Job {Type} {JobId} succeeded on attempt {Attempt}")]
+    private static partial void LogSucceeded(ILogger logger, string type, Guid jobId, int attempt);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Job {Type} {JobId} failed attempt {Attempt} of {MaxAttempts}")]
+    private static partial void LogAttemptFailed(ILogger logger, Exception exception, string type, Guid jobId, int attempt, int maxAttempts);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Error, Message = "Job {Type} {JobId} is dead after {Attempts} attempt(s): {Error}")]
+    private static partial void LogDead(ILogger logger, string type, Guid jobId, int attempts, string error);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Job {Type} {JobId} lost its lease; its effects were rolled back and the lease holder runs it")]
+    private static partial void LogLeaseLost(ILogger logger, string type, Guid jobId);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "Claiming jobs failed; retrying after the poll interval")]
+    private static partial void LogClaimFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Warning, Message = "The job LISTEN connection failed; polling until it is back")]
+    private static partial void LogListenFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4008, Level = LogLevel.Warning, Message = "Recording the outcome of job {JobId} failed; its lease will expire and another worker reclaims it")]
+    private static partial void LogRecordFailed(ILogger logger, Exception exception, Guid jobId);
+
+    [LoggerMessage(EventId = 4009, Level = LogLevel.Warning, Message = "Shutdown timeout reached with {Count} job(s) running; cancelling them")]
+    private static partial void LogAborting(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "Gave {Count} unfinished job(s) back to the queue without using an attempt")]
+    private static partial void LogReleased(ILogger logger, int count);
+
+    private sealed class RunningJob(JobRecord job, CancellationTokenSource cancellation)
+    {
+        private volatile bool _leaseLost;
+
+        public JobRecord Job { get; } = job;
+
+        public CancellationTokenSource Cancellation { get; } = cancellation;
+
+        public Task Completion { get; set; } = Task.CompletedTask;
+
+        public bool LeaseLost => _leaseLost;
+
+        public void LoseLease()
+        {
+            _leaseLost = true;
+            try
+            {
+                Cancellation.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Already finished.
+            }
+        }
+    }
+}
