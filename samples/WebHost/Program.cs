@@ -19,6 +19,13 @@ if (command == "demo")
     builder.Configuration["Logging:LogLevel:Default"] = "Warning";
 }
 
+if (command == "worker" && string.IsNullOrEmpty(builder.Configuration["urls"]))
+{
+    // Worker-only instance: runs the job worker and scheduler; HTTP (health probes) stays on loopback unless
+    // ASPNETCORE_URLS says otherwise. Web-only instances set Kernel:Jobs:WorkerEnabled=false.
+    builder.WebHost.UseUrls("http://127.0.0.1:0");
+}
+
 var app = builder.Build();
 
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).ExcludeFromKernel();
@@ -33,11 +40,11 @@ switch (command)
         return 0;
     case "demo":
         return await DemoRunner.RunAsync(app);
-    case null:
+    case null or "worker":
         await app.RunAsync();
         return 0;
     default:
-        await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: (none) to serve, 'migrate', 'demo'.");
+        await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: (none) to serve (and run jobs), 'worker' to run jobs only, 'migrate', 'demo'.");
         return 2;
 }
 

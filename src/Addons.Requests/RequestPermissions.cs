@@ -14,4 +14,7 @@ public static class RequestPermissions
 
     /// <summary>Move requests through their workflow.</summary>
     public const string Transition = "requests.transition";
+
+    /// <summary>Ask for a reminder on a request (enqueues <c>requests.reminder</c>).</summary>
+    public const string Remind = "requests.remind";
 }

@@ -22,6 +22,8 @@ internal static class RequestRoutes
         requests.MapGet("/{id:guid}", "requests.get", RouteAccess.Permission(RequestPermissions.Read), GetAsync);
         requests.MapPatch("/{id:guid}", "requests.update", RouteAccess.Permission(RequestPermissions.Update), UpdateAsync);
         requests.MapPost("/{id:guid}/transition", "requests.transition", RouteAccess.Permission(RequestPermissions.Transition), TransitionAsync);
+        requests.MapPost("/{id:guid}/remind", "requests.remind", RouteAccess.Permission(RequestPermissions.Remind), RemindAsync);
+        requests.MapGet("/{id:guid}/reminders", "requests.reminders", RouteAccess.Permission(RequestPermissions.Read), RemindersAsync);
     }
 
     private static async Task<IResult> CreateAsync(CreateRequestBody? body, RequestStore store, HttpContext http, CancellationToken cancellationToken)
@@ -148,6 +150,21 @@ internal static class RequestRoutes
 
         row.Status = to;
         return await SaveAsync(store, http, row, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Enqueues a reminder in this route's transaction: if the route fails, there is no job.</summary>
+    private static async Task<IResult> RemindAsync(Guid id, RequestStore store, IJobQueue jobs, CancellationToken cancellationToken)
+    {
+        _ = await store.FindAsync(id, cancellationToken).ConfigureAwait(false) ?? throw KernelException.NotFound("Request");
+        var jobId = await jobs.EnqueueAsync(ReminderJob.Definition, new ReminderPayload(id), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return Results.Accepted(value: new RemindResponse(jobId));
+    }
+
+    private static async Task<IReadOnlyList<ReminderResponse>> RemindersAsync(Guid id, RequestStore store, CancellationToken cancellationToken)
+    {
+        _ = await store.FindAsync(id, cancellationToken).ConfigureAwait(false) ?? throw KernelException.NotFound("Request");
+        var rows = await store.RemindersAsync(id, cancellationToken).ConfigureAwait(false);
+        return rows.Select(r => new ReminderResponse(r.Id, r.RequestId, r.RemindedBy, r.CreatedAt)).ToList();
     }
 
     private static async Task<IResult> SaveAsync(RequestStore store, HttpContext http, RequestRow row, CancellationToken cancellationToken)

@@ -23,12 +23,14 @@ public sealed class RequestsAddon : IAddon
             new PermissionDefinition(RequestPermissions.Create, "Create requests."),
             new PermissionDefinition(RequestPermissions.Update, "Edit requests."),
             new PermissionDefinition(RequestPermissions.Transition, "Move requests through their workflow."),
+            new PermissionDefinition(RequestPermissions.Remind, "Ask for a reminder on a request."),
         ],
         RoleGrants = new Dictionary<string, IReadOnlyList<string>>
         {
-            ["member"] = [RequestPermissions.Read, RequestPermissions.Create],
-            ["admin"] = [RequestPermissions.Read, RequestPermissions.Create, RequestPermissions.Update, RequestPermissions.Transition],
+            ["member"] = [RequestPermissions.Read, RequestPermissions.Create, RequestPermissions.Remind],
+            ["admin"] = [RequestPermissions.Read, RequestPermissions.Create, RequestPermissions.Update, RequestPermissions.Transition, RequestPermissions.Remind],
         },
+        Jobs = [ReminderJob.Definition, ReminderSweepJob.Definition],
     };
 
     /// <inheritdoc />

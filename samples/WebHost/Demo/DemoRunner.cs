@@ -22,6 +22,7 @@ internal static class DemoRunner
             var alice = new DemoClient(http, Guid.NewGuid(), "alice@tenant-a", "admin");
             var bob = new DemoClient(http, Guid.NewGuid(), "bob@tenant-b", "admin");
             await RequestsAsync(report, alice, bob);
+            await JobsAsync(report, alice, bob);
         }
         catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or NullReferenceException)
         {
@@ -73,5 +74,34 @@ internal static class DemoRunner
         report.Check("validation errors come back in the envelope, per field",
             invalid.StatusCode == HttpStatusCode.BadRequest && (string?)invalidBody?["code"] == "VALIDATION_FAILED" && fields.Contains("title") && fields.Contains("priority"),
             $"{(int)invalid.StatusCode} {invalidBody?["code"]} fields [{string.Join(", ", fields)}], traceId {invalidBody?["traceId"]}");
+    }
+
+    private static async Task JobsAsync(DemoReport report, DemoClient alice, DemoClient bob)
+    {
+        report.Section("Durable jobs: a reminder enqueued by a request runs as its tenant and actor");
+        var (_, request) = await alice.SendAsync(HttpMethod.Post, "/api/requests", new { title = "Renew the office lease" });
+        var requestId = (string)request!["id"]!;
+        var (remind, remindBody) = await alice.SendAsync(HttpMethod.Post, $"/api/requests/{requestId}/remind");
+        var jobId = (string?)remindBody?["jobId"];
+        report.Check("A asks for a reminder: 202 with a job id", remind.StatusCode == HttpStatusCode.Accepted && jobId is not null,
+            $"{(int)remind.StatusCode}, job {jobId}");
+
+        string? state = null;
+        for (var i = 0; i < 100 && state is not ("succeeded" or "dead"); i++)
+        {
+            await Task.Delay(100);
+            var (_, job) = await alice.SendAsync(HttpMethod.Get, $"/api/jobs/{jobId}");
+            state = (string?)job?["state"];
+        }
+
+        report.Check("the worker ran the job", state == "succeeded", $"state {state}");
+        var (_, reminders) = await alice.SendAsync(HttpMethod.Get, $"/api/requests/{requestId}/reminders");
+        var first = reminders?.AsArray().FirstOrDefault();
+        report.Check("the reminder was recorded in A's tenant, as alice",
+            (string?)first?["remindedBy"] == "alice@tenant-a" && (string?)first?["id"] == jobId,
+            $"{reminders?.AsArray().Count ?? 0} reminder(s), remindedBy {first?["remindedBy"]}");
+
+        var (crossJob, _) = await bob.SendAsync(HttpMethod.Get, $"/api/jobs/{jobId}");
+        report.Check("B cannot see A's job (404)", crossJob.StatusCode == HttpStatusCode.NotFound, $"{(int)crossJob.StatusCode}");
     }
 }
