@@ -42,3 +42,9 @@ create table jobstest.executions (
     finished_at timestamptz not null default clock_timestamp()
 );
 grant select, insert on jobstest.executions to ${runtime_role};
+
+-- Tests count effects across tenants as the owner, which FORCE puts under RLS too: let it read.
+do $$ begin
+    execute format('create policy owner_reads on jobstest.effects for select to %I using (true)', current_user);
+    execute format('create policy owner_reads on jobstest.observations for select to %I using (true)', current_user);
+end $$;
