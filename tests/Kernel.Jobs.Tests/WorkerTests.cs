@@ -72,24 +72,6 @@ public sealed class WorkerTests(JobsFixture fixture) : IClassFixture<JobsFixture
     }
 
     [Fact]
-    public async Task Higher_priority_jobs_are_claimed_first()
-    {
-        var runAt = DateTimeOffset.UtcNow.AddSeconds(1);
-        var low = await Contexts.EnqueueAsAsync(Services, _tenant, EffectJob.Definition, new EffectPayload(), new JobOptions { RunAt = runAt, Priority = 0 });
-        var high = await Contexts.EnqueueAsAsync(Services, _tenant, EffectJob.Definition, new EffectPayload(), new JobOptions { RunAt = runAt.AddMilliseconds(1), Priority = 10 });
-
-        await Owner.WaitForAsync(fixture.Database, low, TimeSpan.FromSeconds(10), "succeeded");
-        await Owner.WaitForAsync(fixture.Database, high, TimeSpan.FromSeconds(10), "succeeded");
-
-        var order = await Owner.ScalarAsync<bool>(
-            fixture.Database,
-            "select (select applied_at from jobstest.effects where job_id = $1) <= (select applied_at from jobstest.effects where job_id = $2)",
-            high,
-            low);
-        Assert.True(order);
-    }
-
-    [Fact]
     public async Task An_expired_lease_of_a_crashed_worker_is_reclaimed_and_the_job_runs()
     {
         var id = Guid.NewGuid();
