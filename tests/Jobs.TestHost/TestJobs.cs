@@ -4,6 +4,9 @@ using LinqToDB.Data;
 
 namespace Jobs.TestHost;
 
+/// <summary>Names an in-process host, so tests running two hosts in one process can tell which ran a job.</summary>
+public sealed record HostTag(string Name);
+
 /// <summary>The payload of <c>jobstest.effect</c>.</summary>
 public sealed record EffectPayload(int DelayMs = 0);
 
@@ -82,7 +85,7 @@ public sealed class ProbeJob(IUnitOfWork unitOfWork, IKernelContextAccessor cont
 /// <c>jobstest.exec</c> (system): records its execution, and tracks in memory how many copies of each job run at
 /// once in this process — the two-instance test hosts both instances in one process.
 /// </summary>
-public sealed class ExecJob(IUnitOfWork unitOfWork, TimeProvider time) : IJobHandler<ExecPayload>
+public sealed class ExecJob(IUnitOfWork unitOfWork, TimeProvider time, IEnumerable<HostTag> tags) : IJobHandler<ExecPayload>
 {
     public static readonly JobDefinition<ExecPayload> Definition = JobDefinition.ForSystem<ExecPayload, ExecJob>("jobstest.exec");
 
@@ -92,7 +95,7 @@ public sealed class ExecJob(IUnitOfWork unitOfWork, TimeProvider time) : IJobHan
 
     public static ConcurrentBag<Guid> Overlaps { get; } = [];
 
-    public static Task RunAsync(IUnitOfWork unitOfWork, TimeProvider time, Guid jobId, int delayMs, CancellationToken cancellationToken) =>
+    public static Task RunAsync(IUnitOfWork unitOfWork, TimeProvider time, string host, Guid jobId, int delayMs, CancellationToken cancellationToken) =>
         TrackAsync(jobId, async () =>
         {
             var started = time.GetUtcNow();
@@ -103,14 +106,15 @@ public sealed class ExecJob(IUnitOfWork unitOfWork, TimeProvider time) : IJobHan
 
             var db = await unitOfWork.GetDbAsync(cancellationToken);
             await db.ExecuteAsync(
-                "insert into jobstest.executions (job_id, worker_id, started_at) values (@id, current_setting('application_name'), @started)",
+                "insert into jobstest.executions (job_id, worker_id, started_at) values (@id, @host, @started)",
                 cancellationToken,
                 new DataParameter("id", jobId),
+                new DataParameter("host", host),
                 new DataParameter("started", started));
         });
 
     public Task HandleAsync(ExecPayload payload, JobContext job, CancellationToken cancellationToken) =>
-        RunAsync(unitOfWork, time, job.JobId, payload.DelayMs, cancellationToken);
+        RunAsync(unitOfWork, time, tags.FirstOrDefault()?.Name ?? "host", job.JobId, payload.DelayMs, cancellationToken);
 
     private static async Task TrackAsync(Guid jobId, Func<Task> work)
     {
@@ -132,12 +136,12 @@ public sealed class ExecJob(IUnitOfWork unitOfWork, TimeProvider time) : IJobHan
 }
 
 /// <summary><c>jobstest.tick</c>: a recurring system job every minute, recorded like <see cref="ExecJob"/>.</summary>
-public sealed class TickJob(IUnitOfWork unitOfWork, TimeProvider time) : IJobHandler<JobSlot>
+public sealed class TickJob(IUnitOfWork unitOfWork, TimeProvider time, IEnumerable<HostTag> tags) : IJobHandler<JobSlot>
 {
     public static readonly JobDefinition<JobSlot> Definition = JobDefinition.Recurring<TickJob>("jobstest.tick", "* * * * *");
 
     public Task HandleAsync(JobSlot payload, JobContext job, CancellationToken cancellationToken) =>
-        ExecJob.RunAsync(unitOfWork, time, job.JobId, 50, cancellationToken);
+        ExecJob.RunAsync(unitOfWork, time, tags.FirstOrDefault()?.Name ?? "host", job.JobId, 50, cancellationToken);
 }
 
 /// <summary><c>jobstest.loose</c> (tenant): takes any payload and does nothing; for enqueue validation.</summary>

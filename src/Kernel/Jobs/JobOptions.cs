@@ -13,7 +13,7 @@ public sealed record JobOptions
     public int? MaxAttempts { get; init; }
 
     /// <summary>
-    /// A key unique per tenant (system jobs share one namespace) for as long as the job stays in the table. The
+    /// A key unique per job type and tenant (system jobs share one namespace) for as long as the job stays in the table. The
     /// default value is <see langword="null"/>: no uniqueness. What a second enqueue with the same key does is
     /// <see cref="UniqueMode"/>.
     /// </summary>

@@ -30,8 +30,9 @@ create table kernel.jobs (
 create index jobs_runnable on kernel.jobs (priority desc, run_at, id) where state in ('queued', 'failed');
 create index jobs_leased on kernel.jobs (locked_until) where state = 'running';
 create index jobs_by_tenant on kernel.jobs (tenant_id, state, updated_at desc);
--- One job per unique key per tenant (system jobs share the all-zero tenant), for the job's whole life in the table.
-create unique index jobs_unique_key on kernel.jobs ((coalesce(tenant_id, '00000000-0000-0000-0000-000000000000'::uuid)), unique_key)
+-- One job per type and unique key per tenant (system jobs share the all-zero tenant), for the job's whole life
+-- in the table.
+create unique index jobs_unique_key on kernel.jobs ((coalesce(tenant_id, '00000000-0000-0000-0000-000000000000'::uuid)), type, unique_key)
     where unique_key is not null;
 
 alter table kernel.jobs enable row level security;
@@ -72,7 +73,7 @@ begin
                              priority, run_at, max_attempts, unique_key)
     values (p_id, p_type, p_tenant_id, p_actor_id, coalesce(p_actor_roles, '{}'), p_traceparent, p_correlation_id,
             p_payload, p_priority, coalesce(p_run_at, clock_timestamp()), p_max_attempts, p_unique_key)
-    on conflict ((coalesce(tenant_id, '00000000-0000-0000-0000-000000000000'::uuid)), unique_key)
+    on conflict ((coalesce(tenant_id, '00000000-0000-0000-0000-000000000000'::uuid)), type, unique_key)
         where unique_key is not null do nothing
     returning id into v_id;
 
@@ -84,13 +85,14 @@ begin
                    max_attempts = p_max_attempts, actor_id = p_actor_id, actor_roles = coalesce(p_actor_roles, '{}'),
                    traceparent = p_traceparent, correlation_id = p_correlation_id, updated_at = clock_timestamp()
              where coalesce(tenant_id, '00000000-0000-0000-0000-000000000000'::uuid) = v_scope
-               and unique_key = p_unique_key and state = 'queued' and attempts = 0
+               and type = p_type and unique_key = p_unique_key and state = 'queued' and attempts = 0
             returning id into v_id;
         end if;
 
         if v_id is null then
             select id into v_id from kernel.jobs
-             where coalesce(tenant_id, '00000000-0000-0000-0000-000000000000'::uuid) = v_scope and unique_key = p_unique_key;
+             where coalesce(tenant_id, '00000000-0000-0000-0000-000000000000'::uuid) = v_scope
+               and type = p_type and unique_key = p_unique_key;
             return v_id;
         end if;
     end if;

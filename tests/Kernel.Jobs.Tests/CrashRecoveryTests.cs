@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using Jobs.TestHost;
+using Kernel.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Kernel.Jobs.Tests;
+
+public sealed class CrashRecoveryTests : IAsyncLifetime
+{
+    private const int JobCount = 1000;
+
+    private static readonly Dictionary<string, string> WorkerSettings = new()
+    {
+        ["Kernel:Jobs:LeaseDuration"] = "00:00:02",
+        ["Kernel:Jobs:PollInterval"] = "00:00:00.200",
+        ["Kernel:Jobs:Concurrency"] = "8",
+        ["Kernel:Jobs:BatchSize"] = "8",
+        ["Kernel:Jobs:SchedulerEnabled"] = "false",
+    };
+
+    private KernelTestDatabase _database = null!;
+
+    public async Task InitializeAsync() => _database = await KernelTestDatabase.CreateAsync(new JobsTestAddon());
+
+    public async Task DisposeAsync() => await _database.DisposeAsync();
+
+    [Fact]
+    public async Task A_worker_killed_mid_batch_loses_no_job_and_another_worker_applies_each_effect_once()
+    {
+        var tenant = Guid.NewGuid();
+        await using (var enqueuer = new JobsHost(_database, new Dictionary<string, string?> { ["Kernel:Jobs:WorkerEnabled"] = "false" }))
+        {
+            await using var scope = Contexts.As(enqueuer.Services, tenant);
+            var queue = scope.ServiceProvider.GetRequiredService<IJobQueue>();
+            for (var i = 0; i < JobCount; i++)
+            {
+                await queue.EnqueueAsync(EffectJob.Definition, new EffectPayload(DelayMs: 20));
+            }
+
+            await scope.ServiceProvider.GetRequiredService<Kernel.Data.UnitOfWork>().CommitAsync(CancellationToken.None);
+        }
+
+        var clock = Stopwatch.StartNew();
+        long runningAtKill;
+        long doneAtKill;
+        using (var first = WorkerProcess.Start(_database, WorkerSettings))
+        {
+            await WaitUntilAsync(async () => await CountAsync("succeeded") >= 150, TimeSpan.FromSeconds(30), () => first.Output);
+            first.Kill();
+            runningAtKill = await CountAsync("running");
+            doneAtKill = await CountAsync("succeeded");
+        }
+
+        Assert.True(runningAtKill > 0, "The first worker held no job when it was killed; the test did not crash it mid-batch.");
+        Assert.True(doneAtKill < JobCount, "The first worker finished everything before it was killed.");
+
+        using var second = WorkerProcess.Start(_database, WorkerSettings);
+        await WaitUntilAsync(async () => await CountAsync("succeeded") == JobCount, TimeSpan.FromSeconds(45), () => second.Output);
+
+        Assert.Equal(JobCount, await Owner.ScalarAsync<long>(_database, "select count(*) from kernel.jobs"));
+        Assert.Equal(0L, await CountAsync("dead"));
+        Assert.Equal(JobCount, await Owner.ScalarAsync<long>(_database, "select count(*) from jobstest.effects where tenant_id = $1", tenant));
+        Assert.Equal(0L, await Owner.ScalarAsync<long>(
+            _database, "select count(*) from kernel.jobs j where not exists (select 1 from jobstest.effects e where e.job_id = j.id)"));
+        // The jobs the killed worker held were reclaimed after their leases expired: a second attempt each.
+        Assert.Equal(runningAtKill, await Owner.ScalarAsync<long>(_database, "select count(*) from kernel.jobs where attempts = 2 and last_error like '%lease%'"));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"Recovery took {clock.Elapsed}.");
+    }
+
+    private Task<long> CountAsync(string state) =>
+        Owner.ScalarAsync<long>(_database, "select count(*) from kernel.jobs where state = $1", state);
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> diagnostics)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (deadline.Elapsed > timeout)
+            {
+                Assert.Fail($"Timed out after {timeout}. Worker output:{Environment.NewLine}{diagnostics()}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}
