@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Kernel;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace WebHost.Tests;
+
+public sealed class RemindersTests(WebHostFactory factory) : IClassFixture<WebHostFactory>
+{
+    [Fact]
+    public async Task Remind_returns_202_with_a_job_that_records_the_reminder_as_the_actor_that_asked()
+    {
+        var tenant = Guid.NewGuid();
+        using var alice = factory.CreateClientAs(tenant, "alice", "member");
+        var request = await CreateAsync(alice, "Fix the door");
+
+        var response = await alice.PostAsync($"/api/requests/{request}/remind", null);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var jobId = (string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["jobId"]!;
+        Assert.Equal("succeeded", await WaitForStateAsync(alice, jobId));
+        var reminders = await alice.GetFromJsonAsync<JsonArray>($"/api/requests/{request}/reminders");
+        var reminder = Assert.Single(reminders!);
+        Assert.Equal(jobId, (string?)reminder!["id"]);
+        Assert.Equal("alice", (string?)reminder["remindedBy"]);
+    }
+
+    [Fact]
+    public async Task Reminding_another_tenants_request_is_404_and_enqueues_nothing()
+    {
+        using var alice = factory.CreateClientAs(Guid.NewGuid(), "alice", "member");
+        var bobTenant = Guid.NewGuid();
+        using var bob = factory.CreateClientAs(bobTenant, "bob", "admin");
+        var request = await CreateAsync(alice, "Private");
+
+        var response = await bob.PostAsync($"/api/requests/{request}/remind", null);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(0L, await OwnerScalarAsync<long>("select count(*) from kernel.jobs where tenant_id = $1", bobTenant));
+    }
+
+    [Fact]
+    public async Task The_daily_sweep_enqueues_one_reminder_per_overdue_open_request_in_every_tenant_once_per_day()
+    {
+        var (tenantA, tenantB) = (Guid.NewGuid(), Guid.NewGuid());
+        using var a = factory.CreateClientAs(tenantA, "alice", "member");
+        using var b = factory.CreateClientAs(tenantB, "bob", "member");
+        var overdueA = await CreateAsync(a, "Overdue A", DateTimeOffset.UtcNow.AddDays(-1));
+        var overdueB = await CreateAsync(b, "Overdue B", DateTimeOffset.UtcNow.AddDays(-2));
+        var notDue = await CreateAsync(a, "Not due", DateTimeOffset.UtcNow.AddDays(3));
+        var slot = new JobSlot(DateTimeOffset.UtcNow);
+
+        await SweepAsync(slot);
+        await SweepAsync(slot with { Slot = slot.Slot.AddMinutes(1) }); // Same day: no second reminder.
+
+        var jobs = await OwnerScalarAsync<string>(
+            "select string_agg(payload->>'requestId', ',' order by payload->>'requestId') from kernel.jobs where type = 'requests.reminder' and tenant_id in ($1, $2)",
+            tenantA,
+            tenantB);
+        Assert.Equal(string.Join(',', new[] { overdueA, overdueB }.Order(StringComparer.Ordinal)), jobs);
+        Assert.DoesNotContain(notDue, jobs, StringComparison.Ordinal);
+        await WaitAsync(async () => (await a.GetFromJsonAsync<JsonArray>($"/api/requests/{overdueA}/reminders"))!.Count == 1);
+        await WaitAsync(async () => (await b.GetFromJsonAsync<JsonArray>($"/api/requests/{overdueB}/reminders"))!.Count == 1);
+        Assert.Equal("system", (string?)(await b.GetFromJsonAsync<JsonArray>($"/api/requests/{overdueB}/reminders"))![0]!["remindedBy"]);
+    }
+
+    private async Task SweepAsync(JobSlot slot)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var id = await scope.ServiceProvider.GetRequiredService<IJobQueue>().EnqueueAsync("requests.reminder_sweep", slot, new JobOptions { UniqueKey = Guid.NewGuid().ToString() });
+        await WaitAsync(async () => await OwnerScalarAsync<string>("select state from kernel.jobs where id = $1", id) == "succeeded");
+    }
+
+    private static async Task<string> CreateAsync(HttpClient client, string title, DateTimeOffset? dueAt = null)
+    {
+        var response = await client.PostAsJsonAsync("/api/requests", new { title, dueAt });
+        response.EnsureSuccessStatusCode();
+        return (string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!;
+    }
+
+    private static async Task<string?> WaitForStateAsync(HttpClient client, string jobId)
+    {
+        string? state = null;
+        await WaitAsync(async () =>
+        {
+            state = (string?)(await client.GetFromJsonAsync<JsonObject>($"/api/jobs/{jobId}"))!["state"];
+            return state is "succeeded" or "dead";
+        });
+        return state;
+    }
+
+    private async Task<T> OwnerScalarAsync<T>(string sql, params object[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(factory.Database.OwnerConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task WaitAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "Timed out.");
+            await Task.Delay(100);
+        }
+    }
+}
