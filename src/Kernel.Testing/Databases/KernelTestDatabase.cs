@@ -42,9 +42,16 @@ public sealed class KernelTestDatabase : IAsyncDisposable
     /// <summary>Creates a migrated database for the kernel and <paramref name="addons"/>.</summary>
     /// <param name="addons">The addons whose migrations to apply, in any order.</param>
     /// <returns>The database; dispose it to drop it.</returns>
-    public static async Task<KernelTestDatabase> CreateAsync(params IAddon[] addons)
+    public static async Task<KernelTestDatabase> CreateAsync(params IAddon[] addons) =>
+        await CreateAsync(await SharedPostgres.GetAsync().ConfigureAwait(false), addons).ConfigureAwait(false);
+
+    /// <summary>Creates a migrated database for the kernel and <paramref name="addons"/> on <paramref name="cluster"/>.</summary>
+    /// <param name="cluster">The cluster to create it on (for tests that stop or break their own cluster).</param>
+    /// <param name="addons">The addons whose migrations to apply, in any order.</param>
+    /// <returns>The database; dispose it to drop it.</returns>
+    public static async Task<KernelTestDatabase> CreateAsync(LocalPostgresCluster cluster, params IAddon[] addons)
     {
-        var cluster = await SharedPostgres.GetAsync().ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(cluster);
         var registry = new AddonRegistry();
         foreach (var addon in addons)
         {
@@ -52,7 +59,7 @@ public sealed class KernelTestDatabase : IAsyncDisposable
         }
 
         var migrations = new MigrationSet(registry).All;
-        var key = string.Join(";", migrations.Select(m => $"{m.Addon}/{m.Name}/{m.Checksum}"));
+        var key = cluster.Port + "|" + string.Join(";", migrations.Select(m => $"{m.Addon}/{m.Name}/{m.Checksum}"));
         var template = await Templates.GetOrAdd(key, _ => new Lazy<Task<string>>(() => CreateTemplateAsync(cluster, key, migrations))).Value.ConfigureAwait(false);
         var name = "t_" + Guid.NewGuid().ToString("N");
         await cluster.CreateDatabaseAsync(name, template).ConfigureAwait(false);
