@@ -76,8 +76,22 @@ public sealed class KernelTestDatabase : IAsyncDisposable
     /// <param name="actorId">The actor id.</param>
     /// <param name="work">The work, given the unit's linq2db connection.</param>
     /// <returns>What <paramref name="work"/> returned.</returns>
-    public async Task<T> AsTenantAsync<T>(Guid? tenantId, string actorId, Func<DataConnection, Task<T>> work)
+    public Task<T> AsTenantAsync<T>(Guid? tenantId, string actorId, Func<DataConnection, Task<T>> work) =>
+        AsTenantAsync(tenantId, actorId, async (unitOfWork, _) => await work(await unitOfWork.GetDbAsync().ConfigureAwait(false)).ConfigureAwait(false));
+
+    /// <summary>
+    /// Runs <paramref name="work"/> with the unit of work and context an addon's services get inside a route or
+    /// job for <paramref name="tenantId"/> and <paramref name="actorId"/> — to test a store or service directly.
+    /// Commits when <paramref name="work"/> returns.
+    /// </summary>
+    /// <typeparam name="T">The result type.</typeparam>
+    /// <param name="tenantId">The tenant, or <see langword="null"/> for none.</param>
+    /// <param name="actorId">The actor id.</param>
+    /// <param name="work">The work, given the unit of work and the context accessor.</param>
+    /// <returns>What <paramref name="work"/> returned.</returns>
+    public async Task<T> AsTenantAsync<T>(Guid? tenantId, string actorId, Func<IUnitOfWork, IKernelContextAccessor, Task<T>> work)
     {
+        ArgumentNullException.ThrowIfNull(work);
         var accessor = new KernelContextAccessor();
         accessor.Establish(new KernelContext(
             tenantId,
@@ -85,7 +99,7 @@ public sealed class KernelTestDatabase : IAsyncDisposable
             Guid.NewGuid().ToString("N"),
             Activity.Current?.Context ?? default));
         await using var unitOfWork = new UnitOfWork(new KernelDataSource(_runtime), accessor);
-        var result = await work(await unitOfWork.GetDbAsync().ConfigureAwait(false)).ConfigureAwait(false);
+        var result = await work(unitOfWork, accessor).ConfigureAwait(false);
         await unitOfWork.CommitAsync(CancellationToken.None).ConfigureAwait(false);
         return result;
     }
