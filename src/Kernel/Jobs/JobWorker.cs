@@ -20,7 +20,7 @@ internal sealed partial class JobWorker(
     IServiceScopeFactory scopes,
     JobStore store,
     JobRegistry registry,
-    KernelDataSource dataSource,
+    IOptions<KernelOptions> kernelOptions,
     WorkerIdentity identity,
     IOptions<KernelJobsOptions> options,
     TimeProvider time,
@@ -323,7 +323,11 @@ internal sealed partial class JobWorker(
         {
             try
             {
-                await using var connection = await dataSource.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                // Outside the pool: a LISTEN connection is held for the worker's life and must not starve requests.
+                var settings = new NpgsqlConnectionStringBuilder(kernelOptions.Value.Database.ConnectionString) { Pooling = false };
+                settings.ApplicationName = $"{settings.ApplicationName ?? "kernel"} (jobs listen)";
+                await using var connection = new NpgsqlConnection(settings.ConnectionString);
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
                 connection.Notification += (_, _) => Wake();
                 await using (var command = new NpgsqlCommand($"listen {Channel}", connection))
                 {
