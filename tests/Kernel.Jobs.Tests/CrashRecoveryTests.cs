@@ -40,7 +40,6 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
             await scope.ServiceProvider.GetRequiredService<Kernel.Data.UnitOfWork>().CommitAsync(CancellationToken.None);
         }
 
-        var clock = Stopwatch.StartNew();
         long runningAtKill;
         long doneAtKill;
         using (var first = WorkerProcess.Start(_database, WorkerSettings))
@@ -64,7 +63,6 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
             _database, "select count(*) from kernel.jobs j where not exists (select 1 from jobstest.effects e where e.job_id = j.id)"));
         // The jobs the killed worker held were reclaimed after their leases expired: a second attempt each.
         Assert.Equal(runningAtKill, await Owner.ScalarAsync<long>(_database, "select count(*) from kernel.jobs where attempts = 2 and last_error like '%lease%'"));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"Recovery took {clock.Elapsed}.");
     }
 
     private Task<long> CountAsync(string state) =>

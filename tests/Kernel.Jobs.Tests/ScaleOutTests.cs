@@ -63,9 +63,9 @@ public sealed class ScaleOutTests : IAsyncLifetime
     public async Task On_shutdown_a_job_that_finishes_within_the_timeout_succeeds_and_one_that_does_not_goes_back_without_an_attempt()
     {
         var tenant = Guid.NewGuid();
-        var host = Instance("s", shutdownTimeout: TimeSpan.FromSeconds(1));
+        var host = Instance("s", shutdownTimeout: TimeSpan.FromSeconds(3));
         _ = host.Server;
-        var quick = await Contexts.EnqueueAsAsync(host.Services, tenant, EffectJob.Definition, new EffectPayload(DelayMs: 500));
+        var quick = await Contexts.EnqueueAsAsync(host.Services, tenant, EffectJob.Definition, new EffectPayload(DelayMs: 300));
         var slow = await Contexts.EnqueueAsAsync(host.Services, tenant, EffectJob.Definition, new EffectPayload(DelayMs: 60_000));
         await Owner.WaitForAsync(_database, quick, TimeSpan.FromSeconds(10), "running", "succeeded");
         await Owner.WaitForAsync(_database, slow, TimeSpan.FromSeconds(10), "running");

@@ -106,8 +106,9 @@ internal sealed partial class JobWorker(
 
                     more = jobs.Count == limit;
                 }
-                catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
+                    // Never let the loop die: a BackgroundService that throws stops the whole host.
                     LogClaimFailed(logger, ex);
                 }
             }
@@ -344,7 +345,7 @@ internal sealed partial class JobWorker(
             {
                 return;
             }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 LogListenFailed(logger, ex);
                 try
@@ -383,7 +384,7 @@ internal sealed partial class JobWorker(
                         }
                     }
                 }
-                catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     LogRecordFailed(logger, ex, Guid.Empty);
                 }
