@@ -68,6 +68,7 @@ public static class KernelServiceCollectionExtensions
         services.TryAddScoped<IUnitOfWork>(sp => sp.GetRequiredService<UnitOfWork>());
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IIdentitySource, DevHeaderIdentitySource>());
+        services.AddKernelAuthAndAudit();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KernelStartup>());
 
         // Malformed JSON and wrong content types become exceptions the kernel maps to its envelope,
