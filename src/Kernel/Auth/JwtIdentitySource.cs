@@ -1,8 +1,11 @@
 using System.Text;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
 using Microsoft.Net.Http.Headers;
 
 namespace Kernel.Auth;
@@ -13,7 +16,11 @@ namespace Kernel.Auth;
 /// <c>Authorization: Bearer</c> header is <see cref="IdentityResult.None"/>; anything wrong with a presented token is
 /// one uniform failure (the reason is logged, not returned).
 /// </summary>
-internal sealed partial class JwtIdentitySource(IOptions<KernelOptions> options, ILogger<JwtIdentitySource> logger) : IIdentitySource
+internal sealed partial class JwtIdentitySource(
+    IOptions<KernelOptions> options,
+    IOptionsMonitor<JwtBearerOptions> jwtOptions,
+    IServiceScopeFactory scopes,
+    ILogger<JwtIdentitySource> logger) : IIdentitySource
 {
     public const string InvalidToken = "The bearer token is missing, malformed, expired or not issued for this API.";
 
@@ -46,6 +53,12 @@ internal sealed partial class JwtIdentitySource(IOptions<KernelOptions> options,
         }
 
         var result = await httpContext.AuthenticateAsync(KernelJwt.Scheme).ConfigureAwait(false);
+        if (!result.Succeeded && IsUnknownKey(result.Failure) && RefreshKeys())
+        {
+            // The issuer may have rotated its keys: validate once more, with a fresh handler, against fresh keys.
+            result = await AuthenticateAgainAsync(httpContext).ConfigureAwait(false);
+        }
+
         if (result.None)
         {
             return IdentityResult.Failed(InvalidToken); // A 'Bearer' header with no token in it.
@@ -77,6 +90,34 @@ internal sealed partial class JwtIdentitySource(IOptions<KernelOptions> options,
             .SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .ToHashSet(StringComparer.Ordinal);
         return new IdentityResult { ActorId = actor, Tenant = tenants.FirstOrDefault(), Roles = roles };
+    }
+
+    private static bool IsUnknownKey(Exception? failure) => failure switch
+    {
+        SecurityTokenSignatureKeyNotFoundException => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Any(e => e is SecurityTokenSignatureKeyNotFoundException),
+        _ => false,
+    };
+
+    /// <summary>Asks the key manager for a refresh; true when it will fetch the keys again (at most once per refresh interval).</summary>
+    private bool RefreshKeys()
+    {
+        if (jwtOptions.Get(KernelJwt.Scheme).ConfigurationManager is not SigningKeyManager keys)
+        {
+            return false;
+        }
+
+        keys.RequestRefresh();
+        return keys.RefreshPending;
+    }
+
+    // Handlers cache their result per request, so the second attempt runs in a scope of its own.
+    private async Task<AuthenticateResult> AuthenticateAgainAsync(HttpContext httpContext)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var handler = await scope.ServiceProvider.GetRequiredService<IAuthenticationHandlerProvider>()
+            .GetHandlerAsync(httpContext, KernelJwt.Scheme).ConfigureAwait(false);
+        return handler is null ? AuthenticateResult.NoResult() : await handler.AuthenticateAsync().ConfigureAwait(false);
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "A bearer token was rejected: {Reason}")]

@@ -30,8 +30,8 @@ internal static class KernelJwt
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IIdentitySource, JwtIdentitySource>(sp => sp.GetRequiredService<JwtIdentitySource>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<JwtBearerOptions>, ConfigureJwtBearer>());
 
-        // After JwtBearer's own post-configuration, which builds the discovery ConfigurationManager and the backchannel.
-        services.AddSingleton<IPostConfigureOptions<JwtBearerOptions>, JwksPostConfigure>();
+        // A post-configuration, so the backchannel handler an app or test configured is in place.
+        services.AddSingleton<IPostConfigureOptions<JwtBearerOptions>, KeysPostConfigure>();
     }
 
     /// <summary>Maps <c>Kernel:Auth</c> onto the scheme's JwtBearer options.</summary>
@@ -47,20 +47,11 @@ internal static class KernelJwt
             }
 
             var auth = kernel.Value.Auth;
-            if (!string.IsNullOrWhiteSpace(auth.Authority))
-            {
-                options.Authority = auth.Authority;
-            }
 
-            if (!string.IsNullOrWhiteSpace(auth.MetadataAddress))
-            {
-                options.MetadataAddress = auth.MetadataAddress;
-            }
-
+            // Authority and MetadataAddress stay unset on JwtBearer: KeysPostConfigure installs the kernel's own
+            // key manager for discovery and JWKS alike.
             options.RequireHttpsMetadata = auth.RequireHttpsMetadata;
             options.RefreshOnIssuerKeyNotFound = true;
-            options.RefreshInterval = auth.KeyRefreshInterval;
-            options.AutomaticRefreshInterval = auth.MetadataRefreshInterval;
             options.SaveToken = false;
             options.IncludeErrorDetails = false;
 
@@ -91,13 +82,16 @@ internal static class KernelJwt
         }
     }
 
-    /// <summary>For <c>Kernel:Auth:JwksUri</c>: a ConfigurationManager that reads a bare JWKS instead of a discovery document.</summary>
-    private sealed class JwksPostConfigure(IOptions<KernelOptions> kernel) : IPostConfigureOptions<JwtBearerOptions>
+    /// <summary>
+    /// Installs the <see cref="SigningKeyManager"/>: OIDC discovery (<c>Authority</c> or <c>MetadataAddress</c>) or a
+    /// bare JWKS (<c>JwksUri</c>), fetched over the scheme's backchannel.
+    /// </summary>
+    private sealed class KeysPostConfigure(IOptions<KernelOptions> kernel, TimeProvider time) : IPostConfigureOptions<JwtBearerOptions>
     {
         public void PostConfigure(string? name, JwtBearerOptions options)
         {
             var auth = kernel.Value.Auth;
-            if (name != Scheme || string.IsNullOrWhiteSpace(auth.JwksUri) || options.ConfigurationManager is not null)
+            if (name != Scheme || !auth.JwtEnabled || options.ConfigurationManager is not null)
             {
                 return;
             }
@@ -105,16 +99,17 @@ internal static class KernelJwt
             options.Backchannel ??= new HttpClient(options.BackchannelHttpHandler ?? new HttpClientHandler())
             {
                 Timeout = options.BackchannelTimeout,
-                MaxResponseContentBufferSize = 1024 * 1024 * 10,
+                MaxResponseContentBufferSize = 1024 * 1024,
             };
-            options.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(
-                auth.JwksUri,
-                new JwksRetriever(),
-                new HttpDocumentRetriever(options.Backchannel) { RequireHttps = auth.RequireHttpsMetadata })
-            {
-                RefreshInterval = auth.KeyRefreshInterval,
-                AutomaticRefreshInterval = auth.MetadataRefreshInterval,
-            };
+            var documents = new HttpDocumentRetriever(options.Backchannel) { RequireHttps = auth.RequireHttpsMetadata };
+            options.ConfigurationManager = string.IsNullOrWhiteSpace(auth.JwksUri)
+                ? new SigningKeyManager(MetadataAddress(auth), new OpenIdConnectConfigurationRetriever(), documents, auth.KeyRefreshInterval, auth.MetadataRefreshInterval, time)
+                : new SigningKeyManager(auth.JwksUri, new JwksRetriever(), documents, auth.KeyRefreshInterval, auth.MetadataRefreshInterval, time);
         }
+
+        private static string MetadataAddress(KernelAuthOptions auth) =>
+            !string.IsNullOrWhiteSpace(auth.MetadataAddress)
+                ? auth.MetadataAddress
+                : auth.Authority!.TrimEnd('/') + "/.well-known/openid-configuration";
     }
 }
