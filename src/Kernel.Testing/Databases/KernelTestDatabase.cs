@@ -42,9 +42,16 @@ public sealed class KernelTestDatabase : IAsyncDisposable
     /// <summary>Creates a migrated database for the kernel and <paramref name="addons"/>.</summary>
     /// <param name="addons">The addons whose migrations to apply, in any order.</param>
     /// <returns>The database; dispose it to drop it.</returns>
-    public static async Task<KernelTestDatabase> CreateAsync(params IAddon[] addons)
+    public static async Task<KernelTestDatabase> CreateAsync(params IAddon[] addons) =>
+        await CreateAsync(await SharedPostgres.GetAsync().ConfigureAwait(false), addons).ConfigureAwait(false);
+
+    /// <summary>Creates a migrated database for the kernel and <paramref name="addons"/> on <paramref name="cluster"/>.</summary>
+    /// <param name="cluster">The cluster to create it on (for tests that stop or break their own cluster).</param>
+    /// <param name="addons">The addons whose migrations to apply, in any order.</param>
+    /// <returns>The database; dispose it to drop it.</returns>
+    public static async Task<KernelTestDatabase> CreateAsync(LocalPostgresCluster cluster, params IAddon[] addons)
     {
-        var cluster = await SharedPostgres.GetAsync().ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(cluster);
         var registry = new AddonRegistry();
         foreach (var addon in addons)
         {
@@ -52,7 +59,7 @@ public sealed class KernelTestDatabase : IAsyncDisposable
         }
 
         var migrations = new MigrationSet(registry).All;
-        var key = string.Join(";", migrations.Select(m => $"{m.Addon}/{m.Name}/{m.Checksum}"));
+        var key = cluster.Port + "|" + string.Join(";", migrations.Select(m => $"{m.Addon}/{m.Name}/{m.Checksum}"));
         var template = await Templates.GetOrAdd(key, _ => new Lazy<Task<string>>(() => CreateTemplateAsync(cluster, key, migrations))).Value.ConfigureAwait(false);
         var name = "t_" + Guid.NewGuid().ToString("N");
         await cluster.CreateDatabaseAsync(name, template).ConfigureAwait(false);
@@ -69,8 +76,22 @@ public sealed class KernelTestDatabase : IAsyncDisposable
     /// <param name="actorId">The actor id.</param>
     /// <param name="work">The work, given the unit's linq2db connection.</param>
     /// <returns>What <paramref name="work"/> returned.</returns>
-    public async Task<T> AsTenantAsync<T>(Guid? tenantId, string actorId, Func<DataConnection, Task<T>> work)
+    public Task<T> AsTenantAsync<T>(Guid? tenantId, string actorId, Func<DataConnection, Task<T>> work) =>
+        AsTenantAsync(tenantId, actorId, async (unitOfWork, _) => await work(await unitOfWork.GetDbAsync().ConfigureAwait(false)).ConfigureAwait(false));
+
+    /// <summary>
+    /// Runs <paramref name="work"/> with the unit of work and context an addon's services get inside a route or
+    /// job for <paramref name="tenantId"/> and <paramref name="actorId"/> — to test a store or service directly.
+    /// Commits when <paramref name="work"/> returns.
+    /// </summary>
+    /// <typeparam name="T">The result type.</typeparam>
+    /// <param name="tenantId">The tenant, or <see langword="null"/> for none.</param>
+    /// <param name="actorId">The actor id.</param>
+    /// <param name="work">The work, given the unit of work and the context accessor.</param>
+    /// <returns>What <paramref name="work"/> returned.</returns>
+    public async Task<T> AsTenantAsync<T>(Guid? tenantId, string actorId, Func<IUnitOfWork, IKernelContextAccessor, Task<T>> work)
     {
+        ArgumentNullException.ThrowIfNull(work);
         var accessor = new KernelContextAccessor();
         accessor.Establish(new KernelContext(
             tenantId,
@@ -78,7 +99,7 @@ public sealed class KernelTestDatabase : IAsyncDisposable
             Guid.NewGuid().ToString("N"),
             Activity.Current?.Context ?? default));
         await using var unitOfWork = new UnitOfWork(new KernelDataSource(_runtime), accessor);
-        var result = await work(await unitOfWork.GetDbAsync().ConfigureAwait(false)).ConfigureAwait(false);
+        var result = await work(unitOfWork, accessor).ConfigureAwait(false);
         await unitOfWork.CommitAsync(CancellationToken.None).ConfigureAwait(false);
         return result;
     }

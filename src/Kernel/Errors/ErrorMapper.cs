@@ -14,13 +14,8 @@ internal static class ErrorMapper
         {
             case KernelException kernel:
                 return kernel;
-            case BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType }:
-                return new KernelException(
-                    StatusCodes.Status415UnsupportedMediaType,
-                    KernelErrorCodes.UnsupportedMediaType,
-                    "The request body must be JSON (Content-Type: application/json).");
-            case BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }:
-                return new KernelException(StatusCodes.Status413PayloadTooLarge, KernelErrorCodes.ValidationFailed, "The request body is too large.");
+            case BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType or StatusCodes.Status413PayloadTooLarge } bad:
+                return FromStatus(bad.StatusCode);
             case BadHttpRequestException { InnerException: JsonException json }:
                 return KernelException.Validation(
                     string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "body" : json.Path,
@@ -36,7 +31,7 @@ internal static class ErrorMapper
             case PostgresException pg when IsUnavailable(pg.SqlState):
             case NpgsqlException npgsql when npgsql is not PostgresException:
             case TimeoutException:
-                return new KernelException(StatusCodes.Status503ServiceUnavailable, KernelErrorCodes.Unavailable, "The service is temporarily unavailable; retry later.");
+                return FromStatus(StatusCodes.Status503ServiceUnavailable);
             default:
                 unexpected = true;
                 return new KernelException();
@@ -48,4 +43,20 @@ internal static class ErrorMapper
         sqlState.StartsWith("08", StringComparison.Ordinal) ||
         sqlState.StartsWith("57P0", StringComparison.Ordinal) ||
         sqlState.StartsWith("53", StringComparison.Ordinal);
+
+    /// <summary>The envelope for a bare status code (from routing or a handler's status-only result).</summary>
+    public static KernelException FromStatus(int status) => status switch
+    {
+        StatusCodes.Status404NotFound => KernelException.NotFound(),
+        StatusCodes.Status405MethodNotAllowed => new KernelException(status, KernelErrorCodes.MethodNotAllowed, "This route does not accept that HTTP method."),
+        StatusCodes.Status401Unauthorized => KernelException.Unauthenticated(),
+        StatusCodes.Status403Forbidden => KernelException.Forbidden(),
+        StatusCodes.Status415UnsupportedMediaType => new KernelException(status, KernelErrorCodes.UnsupportedMediaType, "The request body must be JSON (Content-Type: application/json)."),
+        StatusCodes.Status413PayloadTooLarge => new KernelException(status, KernelErrorCodes.ValidationFailed, "The request body is too large."),
+        StatusCodes.Status409Conflict => KernelException.Conflict("The request conflicts with the current state."),
+        StatusCodes.Status429TooManyRequests => new KernelException(status, KernelErrorCodes.RateLimited, "Too many requests; retry later."),
+        StatusCodes.Status503ServiceUnavailable => new KernelException(status, KernelErrorCodes.Unavailable, "The service is temporarily unavailable; retry later."),
+        >= 500 => new KernelException(),
+        _ => new KernelException(status, KernelErrorCodes.ValidationFailed, "The request is invalid."),
+    };
 }

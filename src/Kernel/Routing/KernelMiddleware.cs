@@ -67,7 +67,7 @@ internal sealed partial class KernelMiddleware(
             if (!httpContext.Response.HasStarted && httpContext.Response.StatusCode >= 400)
             {
                 // A handler returned a bare status result (Results.NotFound()): give it the envelope too.
-                await ErrorEnvelope.WriteAsync(httpContext, FromStatus(httpContext.Response.StatusCode)).ConfigureAwait(false);
+                await ErrorEnvelope.WriteAsync(httpContext, ErrorMapper.FromStatus(httpContext.Response.StatusCode)).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (httpContext.RequestAborted.IsCancellationRequested)
@@ -188,22 +188,10 @@ internal sealed partial class KernelMiddleware(
 
     private static Task WriteFallbackAsync(HttpContext httpContext) => httpContext.Response.StatusCode switch
     {
-        StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed =>
-            ErrorEnvelope.WriteAsync(httpContext, FromStatus(httpContext.Response.StatusCode)),
+        // Routing itself answers 404, 405 (method) and 415 (content type) with bare statuses.
+        StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed or StatusCodes.Status415UnsupportedMediaType =>
+            ErrorEnvelope.WriteAsync(httpContext, ErrorMapper.FromStatus(httpContext.Response.StatusCode)),
         _ => Task.CompletedTask,
-    };
-
-    private static KernelException FromStatus(int status) => status switch
-    {
-        StatusCodes.Status404NotFound => KernelException.NotFound(),
-        StatusCodes.Status405MethodNotAllowed => new KernelException(status, KernelErrorCodes.MethodNotAllowed, "This route does not accept that HTTP method."),
-        StatusCodes.Status401Unauthorized => KernelException.Unauthenticated(),
-        StatusCodes.Status403Forbidden => KernelException.Forbidden(),
-        StatusCodes.Status409Conflict => KernelException.Conflict("The request conflicts with the current state."),
-        StatusCodes.Status429TooManyRequests => new KernelException(status, KernelErrorCodes.RateLimited, "Too many requests; retry later."),
-        StatusCodes.Status503ServiceUnavailable => new KernelException(status, KernelErrorCodes.Unavailable, "The service is temporarily unavailable; retry later."),
-        >= 500 => new KernelException(),
-        _ => new KernelException(status, KernelErrorCodes.ValidationFailed, "The request is invalid."),
     };
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Route {Route} failed with {Code}")]
