@@ -25,7 +25,7 @@ internal sealed class IdentityStore(IdentityDataSource dataSource, TimeProvider 
         }
 
         await ExecuteAsync(connection, transaction, "insert into idp.tenants (id, name, created_at) values ($1, $2, $3)", cancellationToken, tenantId, tenantName, now).ConfigureAwait(false);
-        await ExecuteAsync(connection, transaction, "insert into idp.memberships (tenant_id, user_id, role, created_at) values ($1, $2, 'admin', $3)", cancellationToken, tenantId, userId, now).ConfigureAwait(false);
+        await ExecuteAsync(connection, transaction, "insert into idp.memberships (tenant, user_id, role, created_at) values ($1, $2, 'admin', $3)", cancellationToken, tenantId, userId, now).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }
@@ -64,7 +64,7 @@ internal sealed class IdentityStore(IdentityDataSource dataSource, TimeProvider 
         return await ExecuteAsync(
             connection,
             null,
-            "insert into idp.memberships (tenant_id, user_id, role, created_at) values ($1, $2, $3, $4) on conflict do nothing",
+            "insert into idp.memberships (tenant, user_id, role, created_at) values ($1, $2, $3, $4) on conflict do nothing",
             cancellationToken,
             tenantId,
             userId,
@@ -74,7 +74,7 @@ internal sealed class IdentityStore(IdentityDataSource dataSource, TimeProvider 
 
     public async Task<IReadOnlyList<Membership>> MembershipsAsync(Guid userId, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.DataSource.CreateCommand("select tenant_id, role from idp.memberships where user_id = $1 order by created_at");
+        await using var command = dataSource.DataSource.CreateCommand("select tenant, role from idp.memberships where user_id = $1 order by created_at");
         command.Parameters.Add(new NpgsqlParameter { Value = userId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var memberships = new List<Membership>();
@@ -92,7 +92,7 @@ internal sealed class IdentityStore(IdentityDataSource dataSource, TimeProvider 
         await ExecuteAsync(
             connection,
             null,
-            "insert into idp.refresh_tokens (token_hash, family_id, user_id, tenant_id, created_at, expires_at) values ($1, $2, $3, $4, $5, $6)",
+            "insert into idp.refresh_tokens (token_hash, family_id, user_id, tenant, created_at, expires_at) values ($1, $2, $3, $4, $5, $6)",
             cancellationToken,
             hash,
             familyId,
@@ -113,7 +113,7 @@ internal sealed class IdentityStore(IdentityDataSource dataSource, TimeProvider 
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
         RefreshToken? token;
         await using (var command = new NpgsqlCommand(
-            "select family_id, user_id, tenant_id, expires_at, used_at, revoked_at from idp.refresh_tokens where token_hash = $1 for update",
+            "select family_id, user_id, tenant, expires_at, used_at, revoked_at from idp.refresh_tokens where token_hash = $1 for update",
             connection,
             transaction))
         {
@@ -146,7 +146,7 @@ internal sealed class IdentityStore(IdentityDataSource dataSource, TimeProvider 
             await ExecuteAsync(
                 connection,
                 transaction,
-                "insert into idp.refresh_tokens (token_hash, family_id, user_id, tenant_id, created_at, expires_at) values ($1, $2, $3, $4, $5, $6)",
+                "insert into idp.refresh_tokens (token_hash, family_id, user_id, tenant, created_at, expires_at) values ($1, $2, $3, $4, $5, $6)",
                 cancellationToken,
                 successorHash,
                 token.FamilyId,

@@ -5,7 +5,7 @@ namespace Kernel.Data;
 /// <summary>
 /// Refuses to run as a role that would bypass row-level security: a superuser, a role with BYPASSRLS, or one
 /// that owns (or inherits ownership of) a table with RLS. Also refuses tables that hold <c>tenant_id</c> but are
-/// not forced under RLS and that the runtime role can reach — isolation fails closed.
+/// not forced under RLS — isolation fails closed.
 /// </summary>
 internal static class RuntimeRoleGuard
 {
@@ -59,8 +59,6 @@ internal static class RuntimeRoleGuard
             join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
             where c.relkind in ('r', 'p') and n.nspname not in ('pg_catalog', 'information_schema')
               and not (c.relrowsecurity and c.relforcerowsecurity)
-              -- Tables the runtime role cannot touch at all (another service's schema) cannot leak through it.
-              and has_table_privilege(current_user, c.oid, 'SELECT, INSERT, UPDATE, DELETE')
             """,
             connection))
         {

@@ -1,6 +1,8 @@
 -- The dev identity provider's own schema. Identity is cross-tenant (one user, many tenants), so these tables are
 -- not tenant tables under RLS: they belong to the identity provider, which connects with its own role. The
 -- runtime role of the API is granted nothing here, so API code cannot read password hashes or refresh tokens.
+-- Columns naming a tenant are called "tenant", not "tenant_id": the kernel reserves tenant_id for tenant-owned
+-- tables under row-level security (and refuses to start with a tenant_id table outside it).
 create schema idp;
 
 create table idp.tenants (
@@ -17,11 +19,11 @@ create table idp.users (
 );
 
 create table idp.memberships (
-    tenant_id  uuid        not null references idp.tenants (id),
+    tenant     uuid        not null references idp.tenants (id),
     user_id    uuid        not null references idp.users (id),
     role       text        not null check (role in ('admin', 'member')),
     created_at timestamptz not null,
-    primary key (tenant_id, user_id)
+    primary key (tenant, user_id)
 );
 create index memberships_by_user on idp.memberships (user_id);
 
@@ -31,7 +33,7 @@ create table idp.refresh_tokens (
     token_hash bytea       primary key,
     family_id  uuid        not null,
     user_id    uuid        not null references idp.users (id),
-    tenant_id  uuid,
+    tenant     uuid,
     created_at timestamptz not null,
     expires_at timestamptz not null,
     used_at    timestamptz,
