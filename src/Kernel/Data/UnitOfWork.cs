@@ -19,6 +19,7 @@ internal sealed class UnitOfWork(KernelDataSource dataSource, KernelContextAcces
     private NpgsqlTransaction? _transaction;
     private DataConnection? _db;
     private bool _completed;
+    private bool _disposed;
 
     public bool IsOpen => _transaction is not null;
 
@@ -29,7 +30,7 @@ internal sealed class UnitOfWork(KernelDataSource dataSource, KernelContextAcces
             return _db;
         }
 
-        ObjectDisposedException.ThrowIf(_completed, this);
+        ObjectDisposedException.ThrowIf(_completed || _disposed, this);
         await BeginAsync(cancellationToken).ConfigureAwait(false);
         _db = new DataConnection(new DataOptions().UseTransaction(Provider, _transaction!));
         return _db;
@@ -57,21 +58,32 @@ internal sealed class UnitOfWork(KernelDataSource dataSource, KernelContextAcces
 
     public async ValueTask DisposeAsync()
     {
+        // Idempotent on purpose: the container disposes this instance once per registration that resolved it
+        // (UnitOfWork and IUnitOfWork). Npgsql reuses one transaction object per pooled connector, so a second
+        // dispose reaching a transaction object after its connector went back to the pool would roll back
+        // whichever request holds that connector now.
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         _completed = true;
-        if (_db is not null)
+        var (db, transaction, connection) = (_db, _transaction, _connection);
+        (_db, _transaction, _connection) = (null, null, null);
+        if (transaction is not null)
         {
-            await _db.DisposeAsync().ConfigureAwait(false);
+            await transaction.DisposeAsync().ConfigureAwait(false); // rolls back unless committed
         }
 
-        if (_transaction is not null)
+        if (db is not null)
         {
-            // Disposing an uncommitted transaction rolls it back.
-            await _transaction.DisposeAsync().ConfigureAwait(false);
+            await db.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (_connection is not null)
+        if (connection is not null)
         {
-            await _connection.DisposeAsync().ConfigureAwait(false);
+            await connection.DisposeAsync().ConfigureAwait(false);
         }
     }
 
