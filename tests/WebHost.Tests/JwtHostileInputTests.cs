@@ -98,6 +98,13 @@ public sealed class JwtHostileInputTests(WebHostFactory factory) : IClassFixture
     public Task Garbage_in_the_header_or_claims_is_rejected(string token) => AssertRejectedAsync(token);
 
     [Fact]
+    public Task Validly_signed_claims_of_the_wrong_types_are_rejected()
+    {
+        var payload = $$"""{"iss":"{{WebHostFactory.Issuer}}","aud":"kernel-sample-api","sub":{"id":1},"tenant_id":"{{TenantA}}","exp":"tomorrow"}""";
+        return AssertRejectedAsync(_handler.CreateToken(payload, new SigningCredentials(Keys.Current, SecurityAlgorithms.RsaSha256)));
+    }
+
+    [Fact]
     public Task A_token_over_16_KiB_is_rejected_before_parsing()
     {
         var token = Mint(extra: new string('x', 17 * 1024));

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Kernel;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,7 @@ internal sealed class DevIdentityAddon : IAddon
         Summary = "A development identity provider: signup, invite, login, refresh, logout, discovery and JWKS.",
     };
 
+    [SuppressMessage("Kernel.Data", "KRN3001", Justification = "The identity provider's own connection pool, for its own schema; see IdentityStore.")]
     public void ConfigureServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DevIdentityOptions>()

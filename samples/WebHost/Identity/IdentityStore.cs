@@ -1,9 +1,11 @@
 using System.Data;
+using System.Diagnostics.CodeAnalysis;
 using Npgsql;
 
 namespace WebHost.Identity;
 
 /// <summary>Users, tenants, memberships and refresh tokens in the <c>idp</c> schema. All SQL of the identity provider lives here.</summary>
+[SuppressMessage("Kernel.Data", "KRN3001", Justification = "The identity provider stands in for a separate service: identity is cross-tenant and precedes any kernel context, so it uses its own connection pool and schema, not a tenant's unit of work.")]
 internal sealed class IdentityStore(IdentityDataSource dataSource, TimeProvider time)
 {
     public sealed record User(Guid Id, string Email, string PasswordHash);
