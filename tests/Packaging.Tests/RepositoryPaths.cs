@@ -1,13 +1,23 @@
-using System.Runtime.CompilerServices;
-
 namespace Packaging.Tests;
 
-/// <summary>Where the repository and this test project's sources are, found from this file's compile-time path.</summary>
+/// <summary>
+/// Where the repository and this test project's sources are, found by walking up from the test output to
+/// <c>Kernel.sln</c>. (Not <c>[CallerFilePath]</c>: CI builds are deterministic and map source paths to <c>/_/</c>.)
+/// </summary>
 internal static class RepositoryPaths
 {
-    public static string TestProject { get; } = Path.GetDirectoryName(ThisFile())!;
+    public static string Root { get; } = FindRoot();
 
-    public static string Root { get; } = Path.GetFullPath(Path.Combine(TestProject, "..", ".."));
+    public static string TestProject { get; } = Path.Combine(Root, "tests", "Packaging.Tests");
 
-    private static string ThisFile([CallerFilePath] string path = "") => path;
+    private static string FindRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Kernel.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException($"Kernel.sln not found above {AppContext.BaseDirectory}.");
+    }
 }
