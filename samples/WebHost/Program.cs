@@ -1,13 +1,14 @@
 using Addons.Requests;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using WebHost.Demo;
+using WebHost.Identity;
 
 var command = args.FirstOrDefault(a => !a.StartsWith('-'));
 var builder = WebApplication.CreateBuilder(args);
 
 // The kernel and its addons. Everything an addon needs (context, auth decision, unit of work under
 // row-level security, error envelope, audit, telemetry) comes from here.
-builder.Services.AddKernel(builder.Configuration).AddAddon<RequestsAddon>();
+builder.Services.AddKernel(builder.Configuration).AddAddon<RequestsAddon>().AddAddon<DevIdentityAddon>();
 
 // No connection string configured? Start a private PostgreSQL for this process (dev and demo only).
 builder.Services.AddLocalPostgresWhenUnconfigured();
@@ -15,7 +16,10 @@ builder.Services.AddHealthChecks().AddKernelChecks();
 
 if (command == "demo")
 {
-    builder.WebHost.UseUrls("http://127.0.0.1:0");
+    // A free port, known before start: the kernel fetches the dev identity provider's keys from it over HTTP.
+    var url = DemoRunner.FreeLoopbackUrl();
+    builder.WebHost.UseUrls(url);
+    builder.Configuration["Kernel:Auth:Authority"] = builder.Configuration["Kernel:Auth:Issuer"] = url;
     builder.Configuration["Logging:LogLevel:Default"] = "Warning";
 }
 
@@ -30,6 +34,7 @@ var app = builder.Build();
 
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).ExcludeFromKernel();
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(KernelHealthChecksBuilderExtensions.ReadyTag) }).ExcludeFromKernel();
+app.MapDevIdentityProvider();
 app.MapKernel();
 
 switch (command)

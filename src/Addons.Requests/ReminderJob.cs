@@ -5,9 +5,9 @@ namespace Addons.Requests;
 
 /// <summary>
 /// <c>requests.reminder</c>: records a reminder on a request as the actor that asked (the request's caller, or
-/// <c>system</c> for the sweep). Idempotent: the reminder's id is the job id.
+/// <c>system</c> for the sweep), with an audit entry on the request. Idempotent: the reminder's id is the job id.
 /// </summary>
-internal sealed partial class ReminderJob(RequestStore store, IKernelContextAccessor context, ILogger<ReminderJob> logger) : IJobHandler<ReminderPayload>
+internal sealed partial class ReminderJob(RequestStore store, IKernelContextAccessor context, IAuditTarget audit, ILogger<ReminderJob> logger) : IJobHandler<ReminderPayload>
 {
     public const string SystemActor = "system";
 
@@ -22,6 +22,7 @@ internal sealed partial class ReminderJob(RequestStore store, IKernelContextAcce
             return;
         }
 
+        audit.Set("requests", payload.RequestId.ToString());
         var actor = context.Current.Actor?.Id ?? SystemActor;
         await store.AddReminderAsync(job.JobId, payload.RequestId, actor, cancellationToken).ConfigureAwait(false);
     }

@@ -25,6 +25,11 @@ public sealed class RemindersTests(WebHostFactory factory) : IClassFixture<WebHo
         var reminder = Assert.Single(reminders!);
         Assert.Equal(jobId, (string?)reminder!["id"]);
         Assert.Equal("alice", (string?)reminder["remindedBy"]);
+        using var admin = factory.CreateClientAs(tenant, "root", "admin");
+        var audit = await admin.GetFromJsonAsync<JsonObject>("/api/audit?limit=50");
+        var entry = Assert.Single(audit!["items"]!.AsArray(), e => (string?)e!["action"] == "requests.reminder");
+        Assert.Equal("alice", (string?)entry!["actorId"]);
+        Assert.Equal(("requests", request), ((string?)entry["targetType"], (string?)entry["targetId"]));
     }
 
     [Fact]

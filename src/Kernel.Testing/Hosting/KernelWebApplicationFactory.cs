@@ -1,5 +1,7 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Kernel.Testing;
@@ -57,5 +59,12 @@ public class KernelWebApplicationFactory<TEntryPoint> : WebApplicationFactory<TE
         builder.UseSetting("ConnectionStrings:Kernel", Database.RuntimeConnectionString);
         builder.UseSetting("ConnectionStrings:KernelOwner", Database.OwnerConnectionString);
         builder.UseSetting("Kernel:Auth:EnableDevHeaders", "true");
+
+        // The in-memory server is not on the network: the kernel's JWT scheme fetches discovery and JWKS documents
+        // through it instead (only when the app configures JWT validation at all). Configure, not PostConfigure:
+        // JwtBearer's own post-configuration builds its backchannel from this handler.
+        builder.ConfigureServices(services => services.Configure<JwtBearerOptions>(
+            Kernel.Auth.KernelJwt.Scheme,
+            options => options.BackchannelHttpHandler ??= Server.CreateHandler()));
     }
 }

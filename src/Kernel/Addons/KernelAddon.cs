@@ -1,8 +1,10 @@
+using Kernel.Audit;
+using Kernel.Auth;
 using Kernel.Jobs;
 
 namespace Kernel.Addons;
 
-/// <summary>The kernel's own addon: its schema, migrations, job types and job routes. Always first.</summary>
+/// <summary>The kernel's own addon: its schema, migrations, permissions and routes (roles, audit, jobs) and job types. Always first.</summary>
 internal sealed class KernelAddon : IAddon
 {
     public const string Name = "kernel";
@@ -11,11 +13,24 @@ internal sealed class KernelAddon : IAddon
     {
         Name = Name,
         Version = "0.1.0",
-        Summary = "The kernel: context, routes, data, migrations, jobs.",
-        Permissions = [new PermissionDefinition(JobPermissions.Manage, "List the tenant's jobs by state and retry dead ones.")],
-        RoleGrants = new Dictionary<string, IReadOnlyList<string>> { ["admin"] = [JobPermissions.Manage] },
+        Summary = "The kernel: context, routes, data, migrations, roles, audit and jobs.",
+        Permissions =
+        [
+            new PermissionDefinition(KernelPermissions.ManageRoles, "Read and override the tenant's role grants."),
+            new PermissionDefinition(KernelPermissions.ReadAudit, "Read the tenant's audit log."),
+            new PermissionDefinition(JobPermissions.Manage, "List the tenant's jobs by state and retry dead ones."),
+        ],
+        RoleGrants = new Dictionary<string, IReadOnlyList<string>>
+        {
+            [KernelPermissions.AdminRole] = [KernelPermissions.ManageRoles, KernelPermissions.ReadAudit, JobPermissions.Manage],
+        },
         Jobs = [PingJob.Definition],
     };
 
-    public void MapRoutes(KernelRouteGroup routes) => JobRoutes.Map(routes.MapGroup("/jobs"));
+    public void MapRoutes(KernelRouteGroup routes)
+    {
+        RoleRoutes.Map(routes.MapGroup("/roles"));
+        AuditRoutes.Map(routes.MapGroup("/audit"));
+        JobRoutes.Map(routes.MapGroup("/jobs"));
+    }
 }

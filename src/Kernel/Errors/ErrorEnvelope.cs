@@ -22,7 +22,7 @@ internal static class ErrorEnvelope
         CorrelationId.Echo(httpContext);
         if (error.Status == StatusCodes.Status401Unauthorized)
         {
-            response.Headers.WWWAuthenticate = "Bearer";
+            response.Headers.WWWAuthenticate = error.Challenge ?? "Bearer";
         }
 
         var body = new Dictionary<string, object?>

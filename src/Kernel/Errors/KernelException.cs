@@ -51,6 +51,9 @@ public sealed class KernelException : Exception
     /// <summary>The stable machine code of the envelope.</summary>
     public string Code { get; }
 
+    /// <summary>The <c>WWW-Authenticate</c> value of a 401, when more specific than <c>Bearer</c>.</summary>
+    internal string? Challenge { get; private init; }
+
     /// <summary>Field errors (field name to messages), or <see langword="null"/>.</summary>
     public IReadOnlyDictionary<string, string[]>? Errors { get; }
 
@@ -96,6 +99,10 @@ public sealed class KernelException : Exception
     /// <returns>The exception to throw.</returns>
     public static KernelException Unauthenticated(string message = "Authentication is required.") =>
         new(StatusCodes.Status401Unauthorized, KernelErrorCodes.Unauthenticated, message);
+
+    /// <summary>401 UNAUTHENTICATED for presented but rejected credentials, with an RFC 6750 <c>invalid_token</c> challenge.</summary>
+    internal static KernelException InvalidToken(string message) =>
+        new(StatusCodes.Status401Unauthorized, KernelErrorCodes.Unauthenticated, message) { Challenge = "Bearer error=\"invalid_token\"" };
 
     /// <summary>403 TENANT_REQUIRED: the work needs a tenant and has none.</summary>
     /// <returns>The exception to throw.</returns>

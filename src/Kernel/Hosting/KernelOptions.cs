@@ -43,4 +43,62 @@ public sealed class KernelAuthOptions
     /// Allowed only in the Development environment; the kernel refuses to start otherwise. The default value is <see langword="false"/>.
     /// </summary>
     public bool EnableDevHeaders { get; set; }
+
+    /// <summary>
+    /// The OIDC issuer base URL; its discovery document is read from <c>{Authority}/.well-known/openid-configuration</c>
+    /// unless <see cref="MetadataAddress"/> is set. Setting this, <see cref="MetadataAddress"/> or <see cref="JwksUri"/>
+    /// turns JWT bearer validation on. The default value is <see langword="null"/> (no JWT validation).
+    /// </summary>
+    public string? Authority { get; set; }
+
+    /// <summary>The OIDC discovery document URL, when it is not under <see cref="Authority"/>. The default value is <see langword="null"/>.</summary>
+    public string? MetadataAddress { get; set; }
+
+    /// <summary>
+    /// A JSON Web Key Set URL to take signing keys from directly, for issuers without OIDC discovery. Mutually
+    /// exclusive with <see cref="Authority"/> and <see cref="MetadataAddress"/>. The default value is <see langword="null"/>.
+    /// </summary>
+    public string? JwksUri { get; set; }
+
+    /// <summary>The exact <c>iss</c> every token must carry. Required when JWT validation is on.</summary>
+    public string? Issuer { get; set; }
+
+    /// <summary>The <c>aud</c> every token must include (this API). Required when JWT validation is on.</summary>
+    public string? Audience { get; set; }
+
+    /// <summary>The claim holding the actor id. The default value is <c>sub</c>.</summary>
+    public string ActorClaim { get; set; } = "sub";
+
+    /// <summary>The claim holding the tenant id (a UUID). The default value is <c>tenant_id</c>.</summary>
+    public string TenantClaim { get; set; } = "tenant_id";
+
+    /// <summary>The claim holding the actor's roles in the tenant (a string or an array). The default value is <c>roles</c>.</summary>
+    public string RolesClaim { get; set; } = "roles";
+
+    /// <summary>
+    /// The signing algorithms accepted; anything else (including <c>none</c> and the HMAC family) is rejected. Only
+    /// asymmetric algorithms may be listed. The default value is <c>RS256, ES256</c>.
+    /// </summary>
+    public IList<string> Algorithms { get; set; } = ["RS256", "ES256"];
+
+    /// <summary>The tolerance for <c>exp</c> and <c>nbf</c>, at most 30 seconds. The default value is 30 seconds.</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The largest token accepted, in bytes; larger ones are rejected before parsing. The default value is 16384 (16 KiB).</summary>
+    public int MaxTokenBytes { get; set; } = 16 * 1024;
+
+    /// <summary>Whether the metadata and JWKS URLs must use HTTPS. Only Development may turn it off. The default value is <see langword="true"/>.</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+
+    /// <summary>
+    /// The least time between two key refreshes triggered by a token whose <c>kid</c> is unknown (signing-key
+    /// rotation); it also bounds how often hostile tokens can make the kernel fetch the JWKS. The default value is 5 minutes.
+    /// </summary>
+    public TimeSpan KeyRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often the metadata and keys are refreshed regardless. The default value is 12 hours.</summary>
+    public TimeSpan MetadataRefreshInterval { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>Whether JWT bearer validation is configured (<see cref="Authority"/>, <see cref="MetadataAddress"/> or <see cref="JwksUri"/>).</summary>
+    public bool JwtEnabled => !string.IsNullOrWhiteSpace(Authority) || !string.IsNullOrWhiteSpace(MetadataAddress) || !string.IsNullOrWhiteSpace(JwksUri);
 }

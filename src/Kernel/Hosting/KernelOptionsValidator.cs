@@ -22,6 +22,7 @@ internal sealed partial class KernelOptionsValidator(IHostEnvironment environmen
                 $"Kernel:Auth:EnableDevHeaders is on in the '{environment.EnvironmentName}' environment. Dev headers let any caller pick a tenant and roles, so they are allowed only in Development. Turn the setting off and configure JWT (Kernel:Auth).");
         }
 
+        Auth.JwtOptionsValidation.Check(failures, options.Auth, environment);
         CheckConnectionString(failures, "Kernel:Database:ConnectionString (or ConnectionStrings:Kernel)", options.Database.ConnectionString, required: true);
         CheckConnectionString(
             failures,

@@ -69,6 +69,7 @@ public static class KernelServiceCollectionExtensions
         services.TryAddScoped<IUnitOfWork>(sp => sp.GetRequiredService<UnitOfWork>());
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IIdentitySource, DevHeaderIdentitySource>());
+        services.AddKernelAuthAndAudit();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KernelStartup>());
         services.AddKernelJobs(configuration);
 

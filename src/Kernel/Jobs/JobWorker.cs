@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
+using Kernel.Audit;
 using Kernel.Data;
 using Kernel.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
@@ -239,7 +240,9 @@ internal sealed partial class JobWorker(
                         token).ConfigureAwait(false);
                 }
 
-                // Success is recorded in the job's own transaction: effects and completion commit together, or neither does.
+                // The audit entry and the completion are written in the job's own transaction: effects, entry and
+                // success commit together, or none does.
+                await scope.ServiceProvider.GetRequiredService<AuditWriter>().WriteJobAsync(job.Type, job.Id, token).ConfigureAwait(false);
                 var unitOfWork = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
                 var transaction = await unitOfWork.GetTransactionAsync(token).ConfigureAwait(false);
                 if (!await JobStore.CompleteAsync(transaction, job.Id, WorkerId, token).ConfigureAwait(false))

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Kernel.Audit;
 using Kernel.Auth;
 using Kernel.Errors;
 using Kernel.Telemetry;
@@ -82,6 +83,11 @@ internal sealed partial class KernelMiddleware(
             }
 
             activity?.SetStatus(ActivityStatusCode.Error, error.Code);
+            if (error.Code == KernelErrorCodes.Forbidden)
+            {
+                await AuditDenialAsync(httpContext, route, error.Status).ConfigureAwait(false);
+            }
+
             if (httpContext.Response.HasStarted)
             {
                 // Too late for an envelope; abort so the client sees a broken response, not a truncated success.
@@ -138,17 +144,14 @@ internal sealed partial class KernelMiddleware(
         {
             if (actor is null)
             {
-                throw KernelException.Unauthenticated(identity.Failure ?? "Authentication is required.");
+                throw identity.Failure is null
+                    ? KernelException.Unauthenticated()
+                    : KernelException.InvalidToken(identity.Failure);
             }
 
             if (tenant is null)
             {
                 throw KernelException.TenantRequired();
-            }
-
-            if (access.Kind == RouteAccessKind.Permission && !permissions.IsGranted(actor, access.PermissionName!))
-            {
-                throw KernelException.Forbidden($"This requires the permission '{access.PermissionName}'.");
             }
         }
         else if (tenant is null)
@@ -159,7 +162,28 @@ internal sealed partial class KernelMiddleware(
         var trace = activity?.Context ?? Activity.Current?.Context ?? default;
         var context = new KernelContext(tenant, actor, correlationId, trace);
         httpContext.RequestServices.GetRequiredService<KernelContextAccessor>().Establish(context);
+
+        // After the context exists: the tenant's role overrides are read in its unit of work, under RLS.
+        if (access.Kind == RouteAccessKind.Permission
+            && !await permissions.IsGrantedAsync(actor!, access.PermissionName!, httpContext.RequestServices.GetRequiredService<RoleGrantStore>(), httpContext.RequestAborted).ConfigureAwait(false))
+        {
+            throw KernelException.Forbidden($"This requires the permission '{access.PermissionName}'.");
+        }
+
         return context;
+    }
+
+    /// <summary>Denied attempts are kept even though the route's work rolls back; a failure to record one is logged, not surfaced.</summary>
+    private async Task AuditDenialAsync(HttpContext httpContext, KernelRouteMetadata route, int status)
+    {
+        try
+        {
+            await httpContext.RequestServices.GetRequiredService<AuditWriter>().WriteDeniedAsync(httpContext, route, status, httpContext.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogAuditFailed(logger, ex, route.Name);
+        }
     }
 
     private static Task WriteFallbackAsync(HttpContext httpContext) => httpContext.Response.StatusCode switch
@@ -172,6 +196,9 @@ internal sealed partial class KernelMiddleware(
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Route {Route} failed with {Code}")]
     private static partial void LogFailed(ILogger logger, Exception exception, string route, string code);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Recording a denied attempt on {Route} in the audit log failed")]
+    private static partial void LogAuditFailed(ILogger logger, Exception exception, string route);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Debug, Message = "Route {Route} was aborted by the client")]
     private static partial void LogAborted(ILogger logger, string route);

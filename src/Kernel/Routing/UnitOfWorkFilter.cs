@@ -1,3 +1,4 @@
+using Kernel.Audit;
 using Kernel.Data;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,7 +7,8 @@ namespace Kernel.Routing;
 
 /// <summary>
 /// Commits the route's unit of work after the handler returns and before its result is written, so a client
-/// never sees a success for a change that did not commit. Failures (exceptions or error results) roll back.
+/// never sees a success for a change that did not commit, and writes the audit entry of a state-changing route in
+/// the same transaction. Failures (exceptions or error results) roll back, entry included.
 /// </summary>
 internal sealed class UnitOfWorkFilter : IEndpointFilter
 {
@@ -20,6 +22,12 @@ internal sealed class UnitOfWorkFilter : IEndpointFilter
         }
 
         var unitOfWork = http.RequestServices.GetRequiredService<UnitOfWork>();
+        if (http.GetEndpoint()?.Metadata.GetMetadata<KernelRouteMetadata>() is { IsStateChanging: true } route)
+        {
+            // In the change's own transaction: the entry commits with it or not at all.
+            await http.RequestServices.GetRequiredService<AuditWriter>().WriteSuccessAsync(http, route, result, http.RequestAborted).ConfigureAwait(false);
+        }
+
         await unitOfWork.CommitAsync(http.RequestAborted).ConfigureAwait(false);
         return result;
     }

@@ -1,0 +1,69 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace WebHost.Identity;
+
+/// <summary>Mints RS256 access tokens and opaque refresh tokens, and validates its own access tokens for the invite endpoint.</summary>
+internal sealed class TokenIssuer(DevSigningKeys keys, IOptions<DevIdentityOptions> options, TimeProvider time)
+{
+    private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false, MapInboundClaims = false };
+
+    public DevIdentityOptions Options => options.Value;
+
+    public string CreateAccessToken(Guid userId, string email, IdentityStore.Membership? membership)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var claims = new Dictionary<string, object>
+        {
+            ["sub"] = userId.ToString(),
+            ["email"] = email,
+            ["jti"] = Guid.NewGuid().ToString("N"),
+        };
+        if (membership is not null)
+        {
+            claims["tenant_id"] = membership.TenantId.ToString();
+            claims["roles"] = new[] { membership.Role };
+        }
+
+        return _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Options.Issuer,
+            Audience = Options.Audience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now + Options.AccessTokenLifetime,
+            Claims = claims,
+            SigningCredentials = new SigningCredentials(keys.Current, SecurityAlgorithms.RsaSha256),
+        });
+    }
+
+    /// <summary>A new opaque refresh token and the hash it is stored under.</summary>
+    public static (string Token, byte[] Hash) CreateRefreshToken()
+    {
+        var token = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
+        return (token, Hash(token));
+    }
+
+    public static byte[] Hash(string refreshToken) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(refreshToken));
+
+    /// <summary>Validates one of this provider's own access tokens (for its management endpoint).</summary>
+    public async Task<(Guid UserId, Guid TenantId)?> ValidateAsync(string token)
+    {
+        var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
+        {
+            ValidIssuer = Options.Issuer,
+            ValidAudience = Options.Audience,
+            IssuerSigningKeys = keys.Published,
+            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+            ClockSkew = TimeSpan.FromSeconds(30),
+            TryAllIssuerSigningKeys = false,
+        }).ConfigureAwait(false);
+        return result.IsValid
+            && result.Claims.TryGetValue("sub", out var sub) && Guid.TryParse(sub as string, out var userId)
+            && result.Claims.TryGetValue("tenant_id", out var tenant) && Guid.TryParse(tenant as string, out var tenantId)
+            ? (userId, tenantId)
+            : null;
+    }
+}

@@ -1,0 +1,144 @@
+using Kernel.Data;
+using Kernel.Routing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Npgsql;
+
+namespace Kernel.Audit;
+
+/// <summary>
+/// Writes audit entries: a success in the route's own unit of work just before it commits (so a rolled-back change
+/// leaves no entry), a denial in a short transaction of its own (the route's work is rolled back, the refusal is kept).
+/// </summary>
+internal sealed class AuditWriter(
+    UnitOfWork unitOfWork,
+    KernelContextAccessor contextAccessor,
+    AuditTarget target,
+    KernelDataSource dataSource,
+    TimeProvider time)
+{
+    private const string Insert =
+        """
+        insert into kernel.audit_log (occurred_at, actor_id, action, target_type, target_id, outcome, status, correlation_id, trace_id)
+        values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        """;
+
+    /// <summary>Joins the unit of work: the entry commits with the change or not at all.</summary>
+    public async Task WriteSuccessAsync(HttpContext httpContext, KernelRouteMetadata route, object? result, CancellationToken cancellationToken)
+    {
+        if (!IsAuditable(out var context))
+        {
+            return;
+        }
+
+        var status = result is IStatusCodeHttpResult { StatusCode: { } code } ? code : StatusCodes.Status200OK;
+        var transaction = await unitOfWork.GetTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await InsertAsync(transaction, httpContext, route, context, AuditOutcome.Success, status, LocationOf(result), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>In a transaction of its own, since the route's unit of work is about to roll back.</summary>
+    public async Task WriteDeniedAsync(HttpContext httpContext, KernelRouteMetadata route, int status, CancellationToken cancellationToken)
+    {
+        if (!IsAuditable(out var context))
+        {
+            return;
+        }
+
+        await using var own = new UnitOfWork(dataSource, contextAccessor);
+        var transaction = await own.GetTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await InsertAsync(transaction, httpContext, route, context, AuditOutcome.Denied, status, null, cancellationToken).ConfigureAwait(false);
+        await own.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A tenant job's entry, in the job's own unit of work just before it completes: action = the job type, actor =
+    /// the actor that enqueued it (<c>system</c> for system-enqueued work), target = the handler's
+    /// <see cref="IAuditTarget"/>, else the job itself.
+    /// </summary>
+    public async Task WriteJobAsync(string jobType, Guid jobId, CancellationToken cancellationToken)
+    {
+        var context = contextAccessor.IsEstablished ? contextAccessor.Current : null;
+        if (context?.TenantId is null)
+        {
+            return;
+        }
+
+        var transaction = await unitOfWork.GetTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(Insert, transaction.Connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() });
+        command.Parameters.Add(new NpgsqlParameter { Value = context.Actor?.Id ?? "system" });
+        command.Parameters.Add(new NpgsqlParameter { Value = jobType });
+        command.Parameters.Add(new NpgsqlParameter { Value = target.Id is null ? "job" : target.Type! });
+        command.Parameters.Add(new NpgsqlParameter { Value = target.Id ?? jobId.ToString() });
+        command.Parameters.Add(new NpgsqlParameter { Value = AuditOutcome.Success });
+        command.Parameters.Add(new NpgsqlParameter { Value = StatusCodes.Status200OK });
+        command.Parameters.Add(new NpgsqlParameter { Value = context.CorrelationId });
+        command.Parameters.Add(new NpgsqlParameter
+        {
+            Value = context.Trace.TraceId == default ? DBNull.Value : context.Trace.TraceId.ToHexString(),
+            NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text,
+        });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // Anonymous work has no tenant to file the entry under (RLS) and no actor to name.
+    private bool IsAuditable(out KernelContext context)
+    {
+        context = contextAccessor.IsEstablished ? contextAccessor.Current : null!;
+        return context is { TenantId: not null, Actor: not null };
+    }
+
+    private async Task InsertAsync(
+        NpgsqlTransaction transaction,
+        HttpContext httpContext,
+        KernelRouteMetadata route,
+        KernelContext context,
+        string outcome,
+        int status,
+        string? location,
+        CancellationToken cancellationToken)
+    {
+        var (targetType, targetId) = ResolveTarget(httpContext, route, location);
+        await using var command = new NpgsqlCommand(Insert, transaction.Connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() });
+        command.Parameters.Add(new NpgsqlParameter { Value = context.Actor!.Id });
+        command.Parameters.Add(new NpgsqlParameter { Value = route.Name });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)targetType ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)targetId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = outcome });
+        command.Parameters.Add(new NpgsqlParameter { Value = status });
+        command.Parameters.Add(new NpgsqlParameter { Value = context.CorrelationId });
+        command.Parameters.Add(new NpgsqlParameter
+        {
+            Value = context.Trace.TraceId == default ? DBNull.Value : context.Trace.TraceId.ToHexString(),
+            NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text,
+        });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The handler's <see cref="IAuditTarget"/>, else the route value <c>id</c>, else a 201's Location.</summary>
+    private (string? Type, string? Id) ResolveTarget(HttpContext httpContext, KernelRouteMetadata route, string? location)
+    {
+        if (target.Id is not null)
+        {
+            return (target.Type, target.Id);
+        }
+
+        var id = httpContext.GetRouteValue("id")?.ToString();
+        if (string.IsNullOrEmpty(id) && location is { Length: > 0 })
+        {
+            id = location.TrimEnd('/').Split('/')[^1];
+        }
+
+        return string.IsNullOrEmpty(id) ? (null, null) : (route.Name.Split('.')[0], AuditTarget.Truncate(id));
+    }
+
+    private static string? LocationOf(object? result) => result switch
+    {
+        Created created => created.Location,
+        IResult other when other.GetType() is { IsGenericType: true } type && type.GetGenericTypeDefinition() == typeof(Created<>) =>
+            type.GetProperty(nameof(Created.Location))?.GetValue(other) as string,
+        _ => null,
+    };
+}

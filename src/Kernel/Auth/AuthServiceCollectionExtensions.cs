@@ -1,0 +1,18 @@
+using Kernel.Audit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Kernel.Auth;
+
+/// <summary>The kernel's identity (JWT bearer), role-override and audit services; called by <c>AddKernel</c>.</summary>
+internal static class AuthServiceCollectionExtensions
+{
+    public static void AddKernelAuthAndAudit(this IServiceCollection services)
+    {
+        services.AddKernelJwt();
+        services.TryAddScoped<RoleGrantStore>();
+        services.TryAddScoped<AuditTarget>();
+        services.TryAddScoped<IAuditTarget>(sp => sp.GetRequiredService<AuditTarget>());
+        services.TryAddScoped<AuditWriter>();
+    }
+}
