@@ -61,6 +61,13 @@ internal static class DiagnosticDescriptors
         "'{0}' puts work on Coravel's in-memory queue, which loses it on a crash and runs it without the KernelContext. Enqueue it on the kernel's durable job queue instead.",
         DiagnosticSeverity.Warning);
 
+    public static readonly DiagnosticDescriptor JobPayloadNotPlainData = Create(
+        "KRN5002",
+        Categories.Jobs,
+        "A job payload must be a plain data record",
+        "Job payload type '{0}' {1}. The payload is stored as JSON and read back later, maybe by another process or version. Make it a sealed record of plain values (strings, numbers, Guids, dates, enums, lists of them) and look up anything live in the handler.",
+        DiagnosticSeverity.Warning);
+
     private static DiagnosticDescriptor Create(
         string id,
         string category,

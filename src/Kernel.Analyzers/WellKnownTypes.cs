@@ -64,6 +64,51 @@ internal sealed class WellKnownTypes
         DbCommandText = FindProperty(compilation.GetTypeByMetadataName("System.Data.Common.DbCommand"), "CommandText");
         DbBatchCommandText = FindProperty(compilation.GetTypeByMetadataName("System.Data.Common.DbBatchCommand"), "CommandText");
         CoravelQueue = compilation.GetTypeByMetadataName("Coravel.Queuing.Interfaces.IQueue");
+
+        JobDefinition = kernel.GetTypeByMetadataName("Kernel.JobDefinition");
+        JobDefinitionFactories = Members<IMethodSymbol>(JobDefinition, "ForTenant", "ForSystem");
+        IJobQueue = kernel.GetTypeByMetadataName("Kernel.IJobQueue");
+        JobQueueEnqueue = Members<IMethodSymbol>(IJobQueue, "EnqueueAsync");
+        IJobHandler = kernel.GetTypeByMetadataName("Kernel.IJobHandler`1");
+        const string Live = ", live state that does not round-trip through JSON";
+        LivePayloadTypes = Resolve(
+            compilation,
+            ("System.IO.Stream", "a stream" + Live),
+            ("System.Threading.Tasks.Task", "a task" + Live),
+            ("System.Threading.Tasks.ValueTask", "a task" + Live),
+            ("System.Threading.Tasks.ValueTask`1", "a task" + Live),
+            ("System.Threading.CancellationToken", "a cancellation token" + Live),
+            ("Microsoft.AspNetCore.Http.HttpContext", "an HTTP context" + Live),
+            ("System.Data.Common.DbConnection", "a database connection" + Live),
+            ("System.Data.Common.DbTransaction", "a database transaction" + Live),
+            ("Npgsql.NpgsqlConnection", "a database connection" + Live),
+            ("System.IServiceProvider", "a service provider" + Live),
+            ("System.Delegate", "a delegate, code that does not round-trip through JSON"),
+            ("System.Type", "a System.Type, which does not round-trip through JSON"),
+            ("System.Reflection.MemberInfo", "reflection metadata, which does not round-trip through JSON"),
+            ("System.Exception", "an exception, which does not round-trip through JSON"),
+            ("System.IDisposable", "disposable, so it holds a resource that does not round-trip through JSON"),
+            ("System.IAsyncDisposable", "disposable, so it holds a resource that does not round-trip through JSON"));
+        if (KernelContext is not null)
+        {
+            LivePayloadTypes = LivePayloadTypes.Add((KernelContext, "the KernelContext, which the kernel already restores for the handler"));
+        }
+
+        PlainLeafTypes = ResolveAll(
+            compilation,
+            "System.Guid", "System.DateTimeOffset", "System.TimeSpan", "System.DateOnly", "System.TimeOnly",
+            "System.Uri", "System.Version", "System.Half", "System.Int128", "System.UInt128",
+            "System.Text.Json.JsonElement", "System.Text.Json.Nodes.JsonNode");
+        JsonConstructorAttribute = compilation.GetTypeByMetadataName("System.Text.Json.Serialization.JsonConstructorAttribute");
+        JsonIgnoreAttribute = compilation.GetTypeByMetadataName("System.Text.Json.Serialization.JsonIgnoreAttribute");
+        SequenceInterfaces = ResolveAll(
+            compilation,
+            "System.Collections.Generic.IEnumerable`1", "System.Collections.Generic.ICollection`1",
+            "System.Collections.Generic.IList`1", "System.Collections.Generic.IReadOnlyCollection`1",
+            "System.Collections.Generic.IReadOnlyList`1", "System.Collections.Generic.ISet`1",
+            "System.Collections.Generic.IReadOnlySet`1");
+        DictionaryInterfaces = ResolveAll(
+            compilation, "System.Collections.Generic.IDictionary`2", "System.Collections.Generic.IReadOnlyDictionary`2");
     }
 
     public Compilation Compilation { get; }
@@ -138,6 +183,38 @@ internal sealed class WellKnownTypes
     public IPropertySymbol? DbBatchCommandText { get; }
 
     public INamedTypeSymbol? CoravelQueue { get; }
+
+    public INamedTypeSymbol? JobDefinition { get; }
+
+    /// <summary><c>JobDefinition.ForTenant&lt;TPayload, THandler&gt;</c> and <c>ForSystem&lt;TPayload, THandler&gt;</c>.</summary>
+    public ImmutableArray<IMethodSymbol> JobDefinitionFactories { get; }
+
+    public INamedTypeSymbol? IJobQueue { get; }
+
+    /// <summary>Both <c>IJobQueue.EnqueueAsync&lt;TPayload&gt;</c> overloads.</summary>
+    public ImmutableArray<IMethodSymbol> JobQueueEnqueue { get; }
+
+    /// <summary>The unbound <c>IJobHandler&lt;TPayload&gt;</c>.</summary>
+    public INamedTypeSymbol? IJobHandler { get; }
+
+    /// <summary>
+    /// Types that carry live state or behaviour rather than data, so a job payload must not be or hold one (a type
+    /// matches when it is, derives from or implements one), each with how KRN5002's message says what is wrong with it.
+    /// </summary>
+    public ImmutableArray<(INamedTypeSymbol Type, string Description)> LivePayloadTypes { get; }
+
+    /// <summary>Non-primitive types System.Text.Json reads and writes as plain values (Guid, dates, Uri, JSON nodes…).</summary>
+    public ImmutableArray<INamedTypeSymbol> PlainLeafTypes { get; }
+
+    public INamedTypeSymbol? JsonConstructorAttribute { get; }
+
+    public INamedTypeSymbol? JsonIgnoreAttribute { get; }
+
+    /// <summary>The unbound sequence interfaces System.Text.Json deserialises (IEnumerable&lt;T&gt;, IReadOnlyList&lt;T&gt;…).</summary>
+    public ImmutableArray<INamedTypeSymbol> SequenceInterfaces { get; }
+
+    /// <summary>The unbound IDictionary&lt;TKey, TValue&gt; and IReadOnlyDictionary&lt;TKey, TValue&gt;.</summary>
+    public ImmutableArray<INamedTypeSymbol> DictionaryInterfaces { get; }
 
     /// <summary>
     /// The symbols for <paramref name="compilation"/>, or <see langword="null"/> when it does not reference the
@@ -220,6 +297,13 @@ internal sealed class WellKnownTypes
 
     private static IPropertySymbol? FindProperty(INamedTypeSymbol? type, string name) =>
         type?.GetMembers(name).OfType<IPropertySymbol>().FirstOrDefault();
+
+    private static ImmutableArray<TMember> Members<TMember>(INamedTypeSymbol? type, params string[] names)
+        where TMember : ISymbol =>
+        type is null ? ImmutableArray<TMember>.Empty : [.. names.SelectMany(n => type.GetMembers(n).OfType<TMember>())];
+
+    private static ImmutableArray<INamedTypeSymbol> ResolveAll(Compilation compilation, params string[] metadataNames) =>
+        [.. metadataNames.Select(compilation.GetTypeByMetadataName).Where(t => t is not null).Cast<INamedTypeSymbol>()];
 
     private static ImmutableArray<(INamedTypeSymbol, string)> Resolve(Compilation compilation, params (string MetadataName, string Source)[] names)
     {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using Kernel;
 using LinqToDB.Data;
 
@@ -145,6 +146,7 @@ public sealed class TickJob(IUnitOfWork unitOfWork, TimeProvider time, IEnumerab
 }
 
 /// <summary><c>jobstest.loose</c> (tenant): takes any payload and does nothing; for enqueue validation.</summary>
+[SuppressMessage("Kernel.Jobs", "KRN5002", Justification = "Deliberately untyped: the enqueue tests push unserialisable and oversized payloads through it.")]
 public sealed class LooseJob : IJobHandler<object>
 {
     public static readonly JobDefinition<object> Definition = JobDefinition.ForTenant<object, LooseJob>("jobstest.loose");
