@@ -115,7 +115,7 @@ internal sealed partial class KernelMiddleware(
         foreach (var source in _identitySources)
         {
             identity = await source.AuthenticateAsync(httpContext).ConfigureAwait(false);
-            if (identity != IdentityResult.None)
+            if (!ReferenceEquals(identity, IdentityResult.None))
             {
                 break;
             }
