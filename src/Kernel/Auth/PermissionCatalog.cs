@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace Kernel.Auth;
 
 /// <summary>
@@ -6,6 +8,8 @@ namespace Kernel.Auth;
 /// </summary>
 internal sealed class PermissionCatalog
 {
+    private static readonly IReadOnlySet<string> NoPermissions = FrozenSet<string>.Empty;
+
     private readonly Dictionary<string, HashSet<string>> _grants = new(StringComparer.Ordinal);
 
     public PermissionCatalog(IEnumerable<IAddon> addons)
@@ -50,18 +54,16 @@ internal sealed class PermissionCatalog
         }
 
         Definitions = declared;
-        Declared = declared.Keys.ToHashSet(StringComparer.Ordinal);
     }
-
-    public IReadOnlySet<string> Declared { get; }
 
     public IReadOnlyDictionary<string, PermissionDefinition> Definitions { get; }
 
     /// <summary>The roles the manifests grant something to.</summary>
     public IEnumerable<string> DefaultRoles => _grants.Keys;
 
+    // Called per role on every permission check: a role with no defaults costs no allocation.
     public IReadOnlySet<string> DefaultsOf(string role) =>
-        _grants.TryGetValue(role, out var set) ? set : new HashSet<string>(StringComparer.Ordinal);
+        _grants.TryGetValue(role, out var set) ? set : NoPermissions;
 
     /// <summary>Whether any of the actor's roles grants <paramref name="permission"/> in the current tenant (its overrides read under RLS).</summary>
     public async ValueTask<bool> IsGrantedAsync(KernelActor actor, string permission, RoleGrantStore store, CancellationToken cancellationToken)

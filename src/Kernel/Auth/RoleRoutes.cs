@@ -52,7 +52,7 @@ internal static partial class RoleRoutes
         }
 
         // Unknown names are refused, not stored: a typo must not silently grant nothing.
-        var unknown = permissions.Where(p => p is null || !catalog.Declared.Contains(p)).Select(p => p ?? "null").Distinct(StringComparer.Ordinal).ToList();
+        var unknown = permissions.Where(p => p is null || !catalog.Definitions.ContainsKey(p)).Select(p => p ?? "null").Distinct(StringComparer.Ordinal).ToList();
         if (unknown.Count > 0)
         {
             errors.Add("permissions", $"Unknown permission(s): {string.Join(", ", unknown)}. GET /roles lists the declared ones.");

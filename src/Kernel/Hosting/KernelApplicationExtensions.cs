@@ -42,7 +42,7 @@ public static class KernelApplicationExtensions
         }
 
         var undeclared = registry.Routes
-            .Where(r => r.Access.Kind == RouteAccessKind.Permission && !permissions.Declared.Contains(r.Access.PermissionName!))
+            .Where(r => r.Access.Kind == RouteAccessKind.Permission && !permissions.Definitions.ContainsKey(r.Access.PermissionName!))
             .Select(r => $"{r.Name} requires '{r.Access.PermissionName}'")
             .ToList();
         if (undeclared.Count > 0)
