@@ -77,6 +77,68 @@ public sealed class EnqueueTests(JobsFixture fixture) : IClassFixture<JobsFixtur
     }
 
     [Fact]
+    public async Task EnqueueMany_writes_one_job_per_payload_in_the_callers_tenant_and_they_all_run()
+    {
+        var runAt = DateTimeOffset.UtcNow.AddHours(1);
+        IReadOnlyList<Guid> ids;
+        await using (var scope = Contexts.As(Services, _tenant, "bulk-actor", "member"))
+        {
+            ids = await scope.ServiceProvider.GetRequiredService<IJobQueue>().EnqueueManyAsync(
+                EffectJob.Definition, [new EffectPayload(1), new EffectPayload(2), new EffectPayload(3)], new JobOptions { RunAt = runAt, Priority = 7 });
+            await scope.ServiceProvider.GetRequiredService<Kernel.Data.UnitOfWork>().CommitAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(3, ids.Distinct().Count());
+        Assert.Equal(3L, await Owner.ScalarAsync<long>(
+            fixture.Database,
+            "select count(*) from kernel.jobs where tenant_id = $1 and actor_id = 'bulk-actor' and priority = 7 and state = 'queued' and type = 'jobstest.effect'",
+            _tenant));
+        Assert.Equal(2, await Owner.ScalarAsync<int>(fixture.Database, "select (payload->>'delayMs')::int from kernel.jobs where id = $1", ids[1]));
+
+        await Owner.ScalarAsync<long>(fixture.Database, "update kernel.jobs set run_at = now() where tenant_id = $1 returning 1::bigint", _tenant);
+        foreach (var id in ids)
+        {
+            await Owner.WaitForAsync(fixture.Database, id, TimeSpan.FromSeconds(10), "succeeded");
+        }
+    }
+
+    [Fact]
+    public async Task EnqueueMany_in_a_unit_of_work_that_rolls_back_leaves_no_job()
+    {
+        await using (var scope = Contexts.As(Services, _tenant))
+        {
+            await scope.ServiceProvider.GetRequiredService<IJobQueue>().EnqueueManyAsync(EffectJob.Definition, [new EffectPayload(), new EffectPayload()]);
+        }
+
+        Assert.Equal(0L, await Owner.ScalarAsync<long>(fixture.Database, "select count(*) from kernel.jobs where tenant_id = $1", _tenant));
+    }
+
+    [Fact]
+    public async Task EnqueueMany_rejects_a_unique_key_and_writes_nothing_for_no_payloads()
+    {
+        await using var scope = Contexts.As(Services, _tenant);
+        var queue = scope.ServiceProvider.GetRequiredService<IJobQueue>();
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => queue.EnqueueManyAsync(EffectJob.Definition, [new EffectPayload()], new JobOptions { UniqueKey = "k" }));
+        var none = await queue.EnqueueManyAsync(EffectJob.Definition, []);
+
+        Assert.Contains("unique key", error.Message, StringComparison.Ordinal);
+        Assert.Empty(none);
+        Assert.False(scope.ServiceProvider.GetRequiredService<Kernel.Data.UnitOfWork>().IsOpen);
+    }
+
+    [Fact]
+    public async Task EnqueueMany_of_a_tenant_job_with_no_tenant_in_context_is_rejected_with_TENANT_REQUIRED()
+    {
+        await using var scope = Services.CreateAsyncScope();
+
+        var error = await Assert.ThrowsAsync<KernelException>(() =>
+            scope.ServiceProvider.GetRequiredService<IJobQueue>().EnqueueManyAsync(EffectJob.Definition, [new EffectPayload()]));
+
+        Assert.Equal(KernelErrorCodes.TenantRequired, error.Code);
+    }
+
+    [Fact]
     public async Task A_tenant_job_with_no_tenant_in_context_is_rejected_with_TENANT_REQUIRED()
     {
         await using var scope = Services.CreateAsyncScope();

@@ -28,4 +28,19 @@ public interface IJobQueue
     /// <exception cref="KernelException">TENANT_REQUIRED: a tenant job enqueued with no tenant in context.</exception>
     /// <exception cref="ArgumentException">The type is not declared by any addon, or the payload is not JSON-serialisable or too large.</exception>
     Task<Guid> EnqueueAsync<TPayload>(string type, TPayload payload, JobOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Enqueues many jobs of one type in a single statement: they share the current context and
+    /// <paramref name="options"/>, and each gets its own id and payload. Inside a route or job they join its unit of
+    /// work like <see cref="EnqueueAsync{TPayload}(JobDefinition{TPayload}, TPayload, JobOptions?, CancellationToken)"/>.
+    /// </summary>
+    /// <typeparam name="TPayload">The payload type the job declares.</typeparam>
+    /// <param name="job">The job's definition, as declared in an addon manifest.</param>
+    /// <param name="payloads">One payload per job, each serialised as JSON (at most 256 KiB).</param>
+    /// <param name="options">Shared by every job; <see cref="JobOptions.UniqueKey"/> must be <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the enqueue.</param>
+    /// <returns>The new jobs' ids, in the order of <paramref name="payloads"/>.</returns>
+    /// <exception cref="KernelException">TENANT_REQUIRED: a tenant job enqueued with no tenant in context.</exception>
+    /// <exception cref="ArgumentException">The type is not declared by any addon, a payload is not JSON-serialisable or too large, or a unique key is set.</exception>
+    Task<IReadOnlyList<Guid>> EnqueueManyAsync<TPayload>(JobDefinition<TPayload> job, IEnumerable<TPayload> payloads, JobOptions? options = null, CancellationToken cancellationToken = default);
 }

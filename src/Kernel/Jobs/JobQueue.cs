@@ -21,22 +21,76 @@ internal sealed class JobQueue(KernelContextAccessor contextAccessor, IServicePr
     public async Task<Guid> EnqueueAsync<TPayload>(string type, TPayload payload, JobOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(type);
-        var definition = registry.Find(type) ?? throw new ArgumentException(
-            $"Job type '{type}' is not declared by any addon. Add its JobDefinition to an addon manifest's Jobs.", nameof(type));
-        if (!definition.PayloadType.IsAssignableFrom(typeof(TPayload)))
+        var definition = Resolve(type, typeof(TPayload), nameof(payload));
+        var (envelope, context) = Envelope(definition, options ?? new JobOptions(), Serialize(type, definition.PayloadType, payload));
+        if (context is null)
         {
-            throw new ArgumentException(
-                $"Job type '{type}' takes a {definition.PayloadType.Name} payload, not {typeof(TPayload).Name}.", nameof(payload));
+            return await store.EnqueueAsync(envelope, cancellationToken).ConfigureAwait(false);
         }
 
+        var transaction = await services.GetRequiredService<UnitOfWork>().GetTransactionAsync(cancellationToken).ConfigureAwait(false);
+        return await JobStore.EnqueueAsync(transaction.Connection!, transaction, envelope, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<Guid>> EnqueueManyAsync<TPayload>(JobDefinition<TPayload> job, IEnumerable<TPayload> payloads, JobOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(payloads);
         options ??= new JobOptions();
+        if (options.UniqueKey is not null)
+        {
+            throw new ArgumentException("A unique key names one job; enqueue keyed jobs one at a time with EnqueueAsync.", nameof(options));
+        }
+
+        var definition = Resolve(job.Name, typeof(TPayload), nameof(payloads));
+        var json = payloads.Select(p => Serialize(job.Name, definition.PayloadType, p)).ToArray();
+        if (json.Length == 0)
+        {
+            return [];
+        }
+
+        var (envelope, context) = Envelope(definition, options, string.Empty);
+        var ids = new Guid[json.Length];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = Guid.CreateVersion7();
+        }
+
+        if (context is null)
+        {
+            await store.EnqueueManyAsync(envelope, ids, json, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var transaction = await services.GetRequiredService<UnitOfWork>().GetTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await JobStore.EnqueueManyAsync(transaction.Connection!, transaction, envelope, ids, json, cancellationToken).ConfigureAwait(false);
+        }
+
+        return ids;
+    }
+
+    private JobDefinition Resolve(string type, Type payloadType, string parameter)
+    {
+        var definition = registry.Find(type) ?? throw new ArgumentException(
+            $"Job type '{type}' is not declared by any addon. Add its JobDefinition to an addon manifest's Jobs.", nameof(type));
+        if (!definition.PayloadType.IsAssignableFrom(payloadType))
+        {
+            throw new ArgumentException(
+                $"Job type '{type}' takes a {definition.PayloadType.Name} payload, not {payloadType.Name}.", parameter);
+        }
+
+        return definition;
+    }
+
+    /// <summary>The envelope of a job of <paramref name="definition"/> in the current context; the context is null outside a route or job.</summary>
+    private (JobEnvelope Envelope, KernelContext? Context) Envelope(JobDefinition definition, JobOptions options, string json)
+    {
         var context = contextAccessor.IsEstablished ? contextAccessor.Current : null;
-        Guid? tenant = definition.Scope == JobScope.System ? null : ResolveTenant(type, context, options);
-        var json = Serialize(type, definition.PayloadType, payload);
+        Guid? tenant = definition.Scope == JobScope.System ? null : ResolveTenant(definition.Name, context, options);
         var trace = Activity.Current?.Context ?? context?.Trace ?? default;
         var envelope = new JobEnvelope(
             Guid.CreateVersion7(),
-            type,
+            definition.Name,
             tenant,
             context?.Actor?.Id,
             context?.Actor?.Roles.Order(StringComparer.Ordinal).ToArray() ?? [],
@@ -53,13 +107,7 @@ internal sealed class JobQueue(KernelContextAccessor contextAccessor, IServicePr
             throw new ArgumentException("MaxAttempts must be at least 1.", nameof(options));
         }
 
-        if (context is null)
-        {
-            return await store.EnqueueAsync(envelope, cancellationToken).ConfigureAwait(false);
-        }
-
-        var transaction = await services.GetRequiredService<UnitOfWork>().GetTransactionAsync(cancellationToken).ConfigureAwait(false);
-        return await JobStore.EnqueueAsync(transaction.Connection!, transaction, envelope, cancellationToken).ConfigureAwait(false);
+        return (envelope, context);
     }
 
     internal static string FormatTraceparent(ActivityContext trace) =>

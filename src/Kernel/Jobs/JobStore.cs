@@ -47,6 +47,33 @@ internal sealed class JobStore(KernelDataSource dataSource)
         return id;
     }
 
+    /// <summary>Writes many jobs that share <paramref name="template"/>'s envelope in one statement (one NOTIFY).</summary>
+    public static async Task EnqueueManyAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, JobEnvelope template, Guid[] ids, string[] payloads, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "select kernel.enqueue_jobs($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            connection,
+            transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = ids });
+        command.Parameters.Add(new NpgsqlParameter { Value = template.Type });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)template.TenantId ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)template.ActorId ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = template.ActorRoles });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)template.Traceparent ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { Value = template.CorrelationId });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = payloads });
+        command.Parameters.Add(new NpgsqlParameter { Value = template.Priority });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)template.RunAt ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { Value = template.MaxAttempts });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task EnqueueManyAsync(JobEnvelope template, Guid[] ids, string[] payloads, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await EnqueueManyAsync(connection, null, template, ids, payloads, cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<IReadOnlyList<JobRecord>> ClaimAsync(string workerId, int limit, TimeSpan lease, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
