@@ -21,13 +21,13 @@ public sealed class KernelTestDatabase : IAsyncDisposable
     private static readonly ConcurrentDictionary<string, Lazy<Task<string>>> Templates = new(StringComparer.Ordinal);
 
     private readonly LocalPostgresCluster _cluster;
-    private readonly NpgsqlDataSource _runtime;
+    private readonly KernelDataSource _runtime;
 
     private KernelTestDatabase(LocalPostgresCluster cluster, string name)
     {
         _cluster = cluster;
         Name = name;
-        _runtime = NpgsqlDataSource.Create(RuntimeConnectionString);
+        _runtime = KernelDataSource.Create(RuntimeConnectionString, "Kernel.Testing");
     }
 
     /// <summary>The database name.</summary>
@@ -77,7 +77,15 @@ public sealed class KernelTestDatabase : IAsyncDisposable
     /// <param name="work">The work, given the unit's linq2db connection.</param>
     /// <returns>What <paramref name="work"/> returned.</returns>
     public Task<T> AsTenantAsync<T>(Guid? tenantId, string actorId, Func<DataConnection, Task<T>> work) =>
-        AsTenantAsync(tenantId, actorId, async (unitOfWork, _) => await work(await unitOfWork.GetDbAsync().ConfigureAwait(false)).ConfigureAwait(false));
+        AsTenantAsync(tenantId, actorId, async (unitOfWork, _) =>
+        {
+            var db = await unitOfWork.GetDbAsync().ConfigureAwait(false);
+
+            // The kernel sends the context with the unit's first statement; tests may go straight to the raw
+            // connection behind db, so send it now.
+            await ((UnitOfWork)unitOfWork).EstablishAsync(CancellationToken.None).ConfigureAwait(false);
+            return await work(db).ConfigureAwait(false);
+        });
 
     /// <summary>
     /// Runs <paramref name="work"/> with the unit of work and context an addon's services get inside a route or
@@ -98,7 +106,7 @@ public sealed class KernelTestDatabase : IAsyncDisposable
             new KernelActor(actorId, new HashSet<string>(StringComparer.Ordinal)),
             Guid.NewGuid().ToString("N"),
             Activity.Current?.Context ?? default));
-        await using var unitOfWork = new UnitOfWork(new KernelDataSource(_runtime), accessor);
+        await using var unitOfWork = new UnitOfWork(_runtime, accessor);
         var result = await work(unitOfWork, accessor).ConfigureAwait(false);
         await unitOfWork.CommitAsync(CancellationToken.None).ConfigureAwait(false);
         return result;

@@ -33,8 +33,7 @@ internal sealed class AuditWriter(
         }
 
         var status = result is IStatusCodeHttpResult { StatusCode: { } code } ? code : StatusCodes.Status200OK;
-        var transaction = await unitOfWork.GetTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await InsertAsync(transaction, httpContext, route, context, AuditOutcome.Success, status, LocationOf(result), cancellationToken).ConfigureAwait(false);
+        await InsertAsync(unitOfWork, httpContext, route, context, AuditOutcome.Success, status, LocationOf(result), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>In a transaction of its own, since the route's unit of work is about to roll back.</summary>
@@ -45,18 +44,18 @@ internal sealed class AuditWriter(
             return;
         }
 
-        await using var own = new UnitOfWork(dataSource, contextAccessor);
-        var transaction = await own.GetTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await InsertAsync(transaction, httpContext, route, context, AuditOutcome.Denied, status, null, cancellationToken).ConfigureAwait(false);
+        await using var own = new UnitOfWork(dataSource, contextAccessor) { ReadOnly = false }; // Even when the denied route is a GET.
+        await InsertAsync(own, httpContext, route, context, AuditOutcome.Denied, status, null, cancellationToken).ConfigureAwait(false);
         await own.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// A tenant job's entry, in the job's own unit of work just before it completes: action = the job type, actor =
-    /// the actor that enqueued it (<c>system</c> for system-enqueued work), target = the handler's
-    /// <see cref="IAuditTarget"/>, else the job itself.
+    /// Adds a tenant job's entry to <paramref name="batch"/>, the job's own unit of work, which completes the job in the
+    /// same round trip: action = the job type, actor = the actor that enqueued it (<c>system</c> for system-enqueued
+    /// work), target = the handler's <see cref="IAuditTarget"/>, else the job itself. System jobs have no tenant to file
+    /// an entry under and get none.
     /// </summary>
-    public async Task WriteJobAsync(string jobType, Guid jobId, CancellationToken cancellationToken)
+    public void AddJobEntry(NpgsqlBatch batch, string jobType, Guid jobId)
     {
         var context = contextAccessor.IsEstablished ? contextAccessor.Current : null;
         if (context?.TenantId is null)
@@ -64,22 +63,15 @@ internal sealed class AuditWriter(
             return;
         }
 
-        var transaction = await unitOfWork.GetTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(Insert, transaction.Connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() });
-        command.Parameters.Add(new NpgsqlParameter { Value = context.Actor?.Id ?? "system" });
-        command.Parameters.Add(new NpgsqlParameter { Value = jobType });
-        command.Parameters.Add(new NpgsqlParameter { Value = target.Id is null ? "job" : target.Type! });
-        command.Parameters.Add(new NpgsqlParameter { Value = target.Id ?? jobId.ToString() });
-        command.Parameters.Add(new NpgsqlParameter { Value = AuditOutcome.Success });
-        command.Parameters.Add(new NpgsqlParameter { Value = StatusCodes.Status200OK });
-        command.Parameters.Add(new NpgsqlParameter { Value = context.CorrelationId });
-        command.Parameters.Add(new NpgsqlParameter
-        {
-            Value = context.Trace.TraceId == default ? DBNull.Value : context.Trace.TraceId.ToHexString(),
-            NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text,
-        });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        AddInsert(
+            batch,
+            context,
+            context.Actor?.Id ?? "system",
+            jobType,
+            target.Id is null ? "job" : target.Type,
+            target.Id ?? jobId.ToString(),
+            AuditOutcome.Success,
+            StatusCodes.Status200OK);
     }
 
     // Anonymous work has no tenant to file the entry under (RLS) and no actor to name.
@@ -90,7 +82,7 @@ internal sealed class AuditWriter(
     }
 
     private async Task InsertAsync(
-        NpgsqlTransaction transaction,
+        UnitOfWork unit,
         HttpContext httpContext,
         KernelRouteMetadata route,
         KernelContext context,
@@ -100,10 +92,17 @@ internal sealed class AuditWriter(
         CancellationToken cancellationToken)
     {
         var (targetType, targetId) = ResolveTarget(httpContext, route, location);
-        await using var command = new NpgsqlCommand(Insert, transaction.Connection, transaction);
+        await using var batch = await unit.CreateBatchAsync(cancellationToken).ConfigureAwait(false);
+        AddInsert(batch, context, context.Actor!.Id, route.Name, targetType, targetId, outcome, status);
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private void AddInsert(NpgsqlBatch batch, KernelContext context, string actor, string action, string? targetType, string? targetId, string outcome, int status)
+    {
+        var command = batch.Add(Insert);
         command.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() });
-        command.Parameters.Add(new NpgsqlParameter { Value = context.Actor!.Id });
-        command.Parameters.Add(new NpgsqlParameter { Value = route.Name });
+        command.Parameters.Add(new NpgsqlParameter { Value = actor });
+        command.Parameters.Add(new NpgsqlParameter { Value = action });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)targetType ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)targetId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = outcome });
@@ -114,7 +113,6 @@ internal sealed class AuditWriter(
             Value = context.Trace.TraceId == default ? DBNull.Value : context.Trace.TraceId.ToHexString(),
             NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text,
         });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The handler's <see cref="IAuditTarget"/>, else the route value <c>id</c>, else a 201's Location.</summary>

@@ -10,6 +10,7 @@ internal static class AuthServiceCollectionExtensions
     public static void AddKernelAuthAndAudit(this IServiceCollection services)
     {
         services.AddKernelJwt();
+        services.TryAddSingleton<RoleGrantCache>();
         services.TryAddScoped<RoleGrantStore>();
         services.TryAddScoped<AuditTarget>();
         services.TryAddScoped<IAuditTarget>(sp => sp.GetRequiredService<AuditTarget>());

@@ -73,7 +73,7 @@ internal sealed class PermissionCatalog
             return false;
         }
 
-        var overrides = await store.GetAsync(actor.Roles, cancellationToken).ConfigureAwait(false);
+        var overrides = await store.GetCurrentAsync(cancellationToken).ConfigureAwait(false);
         return IsGranted(actor.Roles, permission, overrides);
     }
 

@@ -13,7 +13,10 @@ internal sealed class KernelContextAccessor : IKernelContextAccessor
 
     internal bool IsEstablished => _current is not null;
 
-    internal void Establish(KernelContext context)
+    /// <summary>Whether the work must not write (a GET or HEAD route): its unit of work then runs read-only, without a transaction of its own.</summary>
+    internal bool ReadOnly { get; private set; }
+
+    internal void Establish(KernelContext context, bool readOnly = false)
     {
         if (_current is not null)
         {
@@ -21,5 +24,6 @@ internal sealed class KernelContextAccessor : IKernelContextAccessor
         }
 
         _current = context;
+        ReadOnly = readOnly;
     }
 }

@@ -8,9 +8,23 @@ using Npgsql;
 namespace Kernel.Data;
 
 /// <summary>
-/// One connection + one transaction per scope (route or job), opened lazily so routes that never touch the
-/// database never take a connection.
+/// One connection per scope (route or job), opened lazily so routes that never touch the database never take one.
 /// </summary>
+/// <remarks>
+/// <para>
+/// The context (<c>app.tenant_id</c>, <c>app.actor_id</c>, transaction-scoped) costs no round trip of its own: it
+/// travels as <c>call kernel.set_context(...)</c> in front of the first statement the unit sends, in the same batch.
+/// Every statement goes through here: linq2db's through <see cref="ContextInterceptor"/>, the kernel's own through
+/// <see cref="CreateBatchAsync"/>.
+/// </para>
+/// <para>
+/// A writable unit (the default: state-changing routes, jobs) is one transaction: Npgsql sends its <c>BEGIN</c> with
+/// that first batch too, and <see cref="CommitAsync"/> commits it. A <see cref="ReadOnly"/> unit (GET routes) has no
+/// <c>BEGIN</c> and no <c>COMMIT</c>: each statement runs in its own implicit transaction with the context in front
+/// of it, read-only, so a single-query read is a single round trip. Reads at read committed take a snapshot per
+/// statement either way; what a read-only unit gives up is writing, which PostgreSQL then refuses.
+/// </para>
+/// </remarks>
 internal sealed class UnitOfWork(KernelDataSource dataSource, KernelContextAccessor contextAccessor) : IUnitOfWork, IAsyncDisposable
 {
     internal static readonly IDataProvider Provider = PostgreSQLTools.GetDataProvider(PostgreSQLVersion.v15);
@@ -18,10 +32,38 @@ internal sealed class UnitOfWork(KernelDataSource dataSource, KernelContextAcces
     private NpgsqlConnection? _connection;
     private NpgsqlTransaction? _transaction;
     private DataConnection? _db;
+    private string? _tenant;
+    private string? _actor;
+    private bool _contextSent;
+    private bool? _readOnly;
     private bool _completed;
     private bool _disposed;
+    private List<Action>? _onCommitted;
 
-    public bool IsOpen => _transaction is not null;
+    /// <summary>Whether the connection is open (a statement was or is about to be sent).</summary>
+    public bool IsOpen => _connection is not null;
+
+    /// <summary>
+    /// Whether every statement runs read-only in its own implicit transaction (no BEGIN/COMMIT round trips). The
+    /// default is the context's (<see cref="KernelContextAccessor.ReadOnly"/>: GET and HEAD routes); set it before the
+    /// first statement to choose otherwise.
+    /// </summary>
+    public bool ReadOnly
+    {
+        get => _readOnly ?? contextAccessor.ReadOnly;
+        set
+        {
+            if (IsOpen)
+            {
+                throw new InvalidOperationException("The unit of work is already open; its mode is chosen before the first statement.");
+            }
+
+            _readOnly = value;
+        }
+    }
+
+    /// <summary>Whether the next statement must carry the context: always when read-only, else only the transaction's first.</summary>
+    internal bool NeedsContext => _readOnly == true || !_contextSent;
 
     public async ValueTask<DataConnection> GetDbAsync(CancellationToken cancellationToken = default)
     {
@@ -30,29 +72,59 @@ internal sealed class UnitOfWork(KernelDataSource dataSource, KernelContextAcces
             return _db;
         }
 
-        ObjectDisposedException.ThrowIf(_completed || _disposed, this);
-        await BeginAsync(cancellationToken).ConfigureAwait(false);
-        _db = new DataConnection(new DataOptions().UseTransaction(Provider, _transaction!));
+        await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var options = _transaction is null
+            ? new DataOptions().UseConnection(Provider, _connection!, disposeConnection: false)
+            : new DataOptions().UseTransaction(Provider, _transaction);
+        _db = new DataConnection(options.UseInterceptor(new ContextInterceptor(this)));
         return _db;
     }
 
-    /// <summary>The raw transaction, for kernel-internal statements (audit, job enqueue) that join the unit.</summary>
-    public async ValueTask<NpgsqlTransaction> GetTransactionAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// A batch on the unit's connection for kernel-internal statements; when the context is due it is already the
+    /// batch's first command (which yields no result set, so <c>ExecuteScalar</c> and readers see the caller's).
+    /// </summary>
+    public async ValueTask<NpgsqlBatch> CreateBatchAsync(CancellationToken cancellationToken)
     {
-        if (_transaction is null)
+        await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var batch = _connection!.CreateBatch();
+        if (NeedsContext)
         {
-            await GetDbAsync(cancellationToken).ConfigureAwait(false);
+            batch.BatchCommands.Add(ContextCommand());
         }
 
-        return _transaction!;
+        return batch;
     }
+
+    /// <summary>Sends the context now, in a round trip of its own, for callers that will use the raw connection (tests).</summary>
+    public async Task EstablishAsync(CancellationToken cancellationToken)
+    {
+        await using var batch = await CreateBatchAsync(cancellationToken).ConfigureAwait(false);
+        if (batch.BatchCommands.Count > 0)
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> once the unit has committed (not if it rolls back).</summary>
+    public void OnCommitted(Action action) => (_onCommitted ??= []).Add(action);
 
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
-        if (_transaction is not null && !_completed)
+        if (_completed)
+        {
+            return;
+        }
+
+        if (_transaction is not null)
         {
             await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            _completed = true;
+        }
+
+        _completed = true;
+        foreach (var action in _onCommitted ?? [])
+        {
+            action();
         }
     }
 
@@ -87,20 +159,46 @@ internal sealed class UnitOfWork(KernelDataSource dataSource, KernelContextAcces
         }
     }
 
-    private async Task BeginAsync(CancellationToken cancellationToken)
+    /// <summary>The context as parameter values, and marks it sent; for <see cref="ContextInterceptor"/> and <see cref="CreateBatchAsync"/>.</summary>
+    internal (string Tenant, string Actor, bool ReadOnly) TakeContext()
     {
-        var context = contextAccessor.Current;
-        _connection = await dataSource.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        _transaction = await _connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+        _contextSent = true;
+        return (_tenant!, _actor!, _readOnly == true);
+    }
 
-        // Transaction-scoped settings (is_local = true): they end with the transaction, so nothing leaks through
-        // the pool or a transaction-mode PgBouncer. An empty tenant matches no row under the policies.
-        await using var command = new NpgsqlCommand(
-            "select set_config('app.tenant_id', $1, true), set_config('app.actor_id', $2, true)",
-            _connection,
-            _transaction);
-        command.Parameters.Add(new NpgsqlParameter { Value = context.TenantId?.ToString() ?? string.Empty });
-        command.Parameters.Add(new NpgsqlParameter { Value = context.Actor?.Id ?? string.Empty });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    private NpgsqlBatchCommand ContextCommand()
+    {
+        var (tenant, actor, readOnly) = TakeContext();
+        return new NpgsqlBatchCommand(ContextInterceptor.PositionalCall)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter { Value = tenant },
+                new NpgsqlParameter { Value = actor },
+                new NpgsqlParameter { Value = readOnly },
+            },
+        };
+    }
+
+    private async ValueTask OpenAsync(CancellationToken cancellationToken)
+    {
+        if (_connection is not null)
+        {
+            return;
+        }
+
+        ObjectDisposedException.ThrowIf(_completed || _disposed, this);
+        var context = contextAccessor.Current;
+
+        // An empty tenant matches no row under the policies.
+        _tenant = context.TenantId?.ToString() ?? string.Empty;
+        _actor = context.Actor?.Id ?? string.Empty;
+        _readOnly ??= contextAccessor.ReadOnly;
+        _connection = await dataSource.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (_readOnly == false)
+        {
+            // Npgsql sends BEGIN with the next statement, not on its own.
+            _transaction = await _connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+        }
     }
 }

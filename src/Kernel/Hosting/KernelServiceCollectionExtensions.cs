@@ -9,7 +9,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -58,9 +57,7 @@ public static class KernelServiceCollectionExtensions
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<KernelOptions>>().Value;
-            var builder = new NpgsqlDataSourceBuilder(options.Database.ConnectionString);
-            builder.ConnectionStringBuilder.ApplicationName ??= sp.GetRequiredService<IHostEnvironment>().ApplicationName;
-            return new KernelDataSource(builder.Build());
+            return KernelDataSource.Create(options.Database.ConnectionString, sp.GetRequiredService<IHostEnvironment>().ApplicationName);
         });
 
         services.TryAddScoped<KernelContextAccessor>();
@@ -71,6 +68,11 @@ public static class KernelServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IIdentitySource, DevHeaderIdentitySource>());
         services.AddKernelAuthAndAudit();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KernelStartup>());
+        if (!services.Any(d => d.ServiceType == typeof(KernelListener)))
+        {
+            services.AddSingleton<KernelListener>();
+            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<KernelListener>());
+        }
         services.AddKernelJobs(configuration);
 
         // Malformed JSON and wrong content types become exceptions the kernel maps to its envelope,

@@ -28,8 +28,8 @@ internal sealed class JobQueue(KernelContextAccessor contextAccessor, IServicePr
             return await store.EnqueueAsync(envelope, cancellationToken).ConfigureAwait(false);
         }
 
-        var transaction = await services.GetRequiredService<UnitOfWork>().GetTransactionAsync(cancellationToken).ConfigureAwait(false);
-        return await JobStore.EnqueueAsync(transaction.Connection!, transaction, envelope, cancellationToken).ConfigureAwait(false);
+        await using var batch = await services.GetRequiredService<UnitOfWork>().CreateBatchAsync(cancellationToken).ConfigureAwait(false);
+        return await JobStore.EnqueueAsync(batch, envelope, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<Guid>> EnqueueManyAsync<TPayload>(JobDefinition<TPayload> job, IEnumerable<TPayload> payloads, JobOptions? options = null, CancellationToken cancellationToken = default)
@@ -62,8 +62,8 @@ internal sealed class JobQueue(KernelContextAccessor contextAccessor, IServicePr
         }
         else
         {
-            var transaction = await services.GetRequiredService<UnitOfWork>().GetTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await JobStore.EnqueueManyAsync(transaction.Connection!, transaction, envelope, ids, json, cancellationToken).ConfigureAwait(false);
+            await using var batch = await services.GetRequiredService<UnitOfWork>().CreateBatchAsync(cancellationToken).ConfigureAwait(false);
+            await JobStore.EnqueueManyAsync(batch, envelope, ids, json, cancellationToken).ConfigureAwait(false);
         }
 
         return ids;

@@ -18,8 +18,7 @@ internal static class JobRoutes
 
     private static async Task<JobStatus> GetAsync(Guid id, UnitOfWork unitOfWork, CancellationToken cancellationToken)
     {
-        var transaction = await unitOfWork.GetTransactionAsync(cancellationToken).ConfigureAwait(false);
-        return await JobStore.FindAsync(transaction, id, cancellationToken).ConfigureAwait(false) ?? throw KernelException.NotFound("Job");
+        return await JobStore.FindAsync(unitOfWork, id, cancellationToken).ConfigureAwait(false) ?? throw KernelException.NotFound("Job");
     }
 
     private static async Task<IReadOnlyList<JobStatus>> ListAsync([FromQuery] string? state, UnitOfWork unitOfWork, CancellationToken cancellationToken)
@@ -30,19 +29,17 @@ internal static class JobRoutes
             throw KernelException.Validation("state", $"Must be one of: {string.Join(", ", JobState.All)}.");
         }
 
-        var transaction = await unitOfWork.GetTransactionAsync(cancellationToken).ConfigureAwait(false);
-        return await JobStore.ListAsync(transaction, state, ListLimit, cancellationToken).ConfigureAwait(false);
+        return await JobStore.ListAsync(unitOfWork, state, ListLimit, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<IResult> RetryAsync(Guid id, UnitOfWork unitOfWork, CancellationToken cancellationToken)
     {
-        var transaction = await unitOfWork.GetTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (await JobStore.RetryAsync(transaction, id, cancellationToken).ConfigureAwait(false))
+        if (await JobStore.RetryAsync(unitOfWork, id, cancellationToken).ConfigureAwait(false))
         {
-            return Results.Accepted($"jobs/{id}", await JobStore.FindAsync(transaction, id, cancellationToken).ConfigureAwait(false));
+            return Results.Accepted($"jobs/{id}", await JobStore.FindAsync(unitOfWork, id, cancellationToken).ConfigureAwait(false));
         }
 
-        var job = await JobStore.FindAsync(transaction, id, cancellationToken).ConfigureAwait(false) ?? throw KernelException.NotFound("Job");
+        var job = await JobStore.FindAsync(unitOfWork, id, cancellationToken).ConfigureAwait(false) ?? throw KernelException.NotFound("Job");
         throw KernelException.Conflict($"Only dead jobs can be retried; this one is {job.State}.");
     }
 }

@@ -16,12 +16,10 @@ internal sealed class JobStore(KernelDataSource dataSource)
     private const string StatusColumns =
         "id, type, state, attempts, max_attempts, priority, run_at, last_error, actor_id, correlation_id, created_at, updated_at, finished_at";
 
-    public static async Task<Guid> EnqueueAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, JobEnvelope job, CancellationToken cancellationToken)
+    /// <summary>Writes <paramref name="job"/> with <paramref name="batch"/> (a unit of work's, or an own connection's) and returns its id, or the existing job's for a taken unique key.</summary>
+    public static async Task<Guid> EnqueueAsync(NpgsqlBatch batch, JobEnvelope job, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
-            "select kernel.enqueue_job($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13)",
-            connection,
-            transaction);
+        var command = batch.Add("select kernel.enqueue_job($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13)");
         command.Parameters.Add(new NpgsqlParameter { Value = job.Id });
         command.Parameters.Add(new NpgsqlParameter { Value = job.Type });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)job.TenantId ?? DBNull.Value });
@@ -35,25 +33,21 @@ internal sealed class JobStore(KernelDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter { Value = job.MaxAttempts });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)job.UniqueKey ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter { Value = job.ReplaceIfNotStarted });
-        return (Guid)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        return (Guid)(await batch.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>Outside a unit of work: one statement, committed on its own (its NOTIFY with it).</summary>
     public async Task<Guid> EnqueueAsync(JobEnvelope job, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var id = await EnqueueAsync(connection, transaction, job, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return id;
+        await using var batch = connection.CreateBatch();
+        return await EnqueueAsync(batch, job, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes many jobs that share <paramref name="template"/>'s envelope in one statement (one NOTIFY).</summary>
-    public static async Task EnqueueManyAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, JobEnvelope template, Guid[] ids, string[] payloads, CancellationToken cancellationToken)
+    public static async Task EnqueueManyAsync(NpgsqlBatch batch, JobEnvelope template, Guid[] ids, string[] payloads, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
-            "select kernel.enqueue_jobs($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-            connection,
-            transaction);
+        var command = batch.Add("select kernel.enqueue_jobs($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
         command.Parameters.Add(new NpgsqlParameter { Value = ids });
         command.Parameters.Add(new NpgsqlParameter { Value = template.Type });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)template.TenantId ?? DBNull.Value });
@@ -65,13 +59,14 @@ internal sealed class JobStore(KernelDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter { Value = template.Priority });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)template.RunAt ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter { Value = template.MaxAttempts });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task EnqueueManyAsync(JobEnvelope template, Guid[] ids, string[] payloads, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await EnqueueManyAsync(connection, null, template, ids, payloads, cancellationToken).ConfigureAwait(false);
+        await using var batch = connection.CreateBatch();
+        await EnqueueManyAsync(batch, template, ids, payloads, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<JobRecord>> ClaimAsync(string workerId, int limit, TimeSpan lease, CancellationToken cancellationToken)
@@ -102,13 +97,15 @@ internal sealed class JobStore(KernelDataSource dataSource)
         return jobs;
     }
 
-    /// <summary>Marks the job succeeded inside the job's own transaction; false when this worker no longer holds its lease.</summary>
-    public static async Task<bool> CompleteAsync(NpgsqlTransaction transaction, Guid id, string workerId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds the job's completion to <paramref name="batch"/>, the job's own unit of work, so success commits with the
+    /// handler's effects; its scalar is false when this worker no longer holds the lease (the caller then rolls back).
+    /// </summary>
+    public static void AddComplete(NpgsqlBatch batch, Guid id, string workerId)
     {
-        await using var command = new NpgsqlCommand("select kernel.complete_job($1, $2)", transaction.Connection, transaction);
+        var command = batch.Add("select kernel.complete_job($1, $2)");
         command.Parameters.Add(new NpgsqlParameter { Value = id });
         command.Parameters.Add(new NpgsqlParameter { Value = workerId });
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
     /// <summary>Records a failed attempt; returns the new state (<c>failed</c> or <c>dead</c>), or null when the lease was lost.</summary>
@@ -162,44 +159,40 @@ internal sealed class JobStore(KernelDataSource dataSource)
     }
 
     /// <summary>Reads one job of the current tenant (RLS hides other tenants' and system jobs).</summary>
-    public static async Task<JobStatus?> FindAsync(NpgsqlTransaction transaction, Guid id, CancellationToken cancellationToken)
+    public static async Task<JobStatus?> FindAsync(UnitOfWork unit, Guid id, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand($"select {StatusColumns} from kernel.jobs where id = $1", transaction.Connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter { Value = id });
-        var rows = await ReadStatusesAsync(command, cancellationToken).ConfigureAwait(false);
+        await using var batch = await unit.CreateBatchAsync(cancellationToken).ConfigureAwait(false);
+        batch.Add($"select {StatusColumns} from kernel.jobs where id = $1").Parameters.Add(new NpgsqlParameter { Value = id });
+        var rows = await ReadStatusesAsync(batch, cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
 
     /// <summary>Lists the current tenant's jobs in <paramref name="state"/>, most recently changed first.</summary>
-    public static async Task<IReadOnlyList<JobStatus>> ListAsync(NpgsqlTransaction transaction, string state, int limit, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<JobStatus>> ListAsync(UnitOfWork unit, string state, int limit, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
-            $"select {StatusColumns} from kernel.jobs where tenant_id = kernel.current_tenant_id() and state = $1 order by updated_at desc, id limit $2",
-            transaction.Connection,
-            transaction);
+        await using var batch = await unit.CreateBatchAsync(cancellationToken).ConfigureAwait(false);
+        var command = batch.Add($"select {StatusColumns} from kernel.jobs where tenant_id = kernel.current_tenant_id() and state = $1 order by updated_at desc, id limit $2");
         command.Parameters.Add(new NpgsqlParameter { Value = state });
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
-        return await ReadStatusesAsync(command, cancellationToken).ConfigureAwait(false);
+        return await ReadStatusesAsync(batch, cancellationToken).ConfigureAwait(false);
     }
 
-    public static async Task<bool> RetryAsync(NpgsqlTransaction transaction, Guid id, CancellationToken cancellationToken)
+    public static async Task<bool> RetryAsync(UnitOfWork unit, Guid id, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("select kernel.retry_job($1)", transaction.Connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter { Value = id });
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        await using var batch = await unit.CreateBatchAsync(cancellationToken).ConfigureAwait(false);
+        batch.Add("select kernel.retry_job($1)").Parameters.Add(new NpgsqlParameter { Value = id });
+        return (bool)(await batch.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
-    public static async Task BeatAsync(NpgsqlTransaction transaction, string workerId, CancellationToken cancellationToken)
+    public static async Task BeatAsync(UnitOfWork unit, string workerId, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
+        await using var batch = await unit.CreateBatchAsync(cancellationToken).ConfigureAwait(false);
+        batch.Add(
             """
             insert into kernel.worker_heartbeats (worker_id, beat_at) values ($1, clock_timestamp())
             on conflict (worker_id) do update set beat_at = excluded.beat_at
-            """,
-            transaction.Connection,
-            transaction);
-        command.Parameters.Add(new NpgsqlParameter { Value = workerId });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            """).Parameters.Add(new NpgsqlParameter { Value = workerId });
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>How long ago the newest heartbeat was written (by the database's clock), or null when there is none.</summary>
@@ -211,10 +204,10 @@ internal sealed class JobStore(KernelDataSource dataSource)
         return age is TimeSpan span ? span : null;
     }
 
-    private static async Task<IReadOnlyList<JobStatus>> ReadStatusesAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<JobStatus>> ReadStatusesAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
     {
         var rows = new List<JobStatus>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             rows.Add(new JobStatus(

@@ -21,14 +21,12 @@ internal sealed partial class JobWorker(
     IServiceScopeFactory scopes,
     JobStore store,
     JobRegistry registry,
-    IOptions<KernelOptions> kernelOptions,
+    KernelListener listener,
     WorkerIdentity identity,
     IOptions<KernelJobsOptions> options,
     TimeProvider time,
     ILogger<JobWorker> logger) : BackgroundService
 {
-    public const string Channel = "kernel_jobs";
-
     private static readonly TimeSpan AbortGrace = TimeSpan.FromSeconds(5);
 
     private readonly KernelJobsOptions _options = options.Value;
@@ -87,7 +85,7 @@ internal sealed partial class JobWorker(
 
         await Task.Yield();
         LogStarted(logger, WorkerId, _options.Concurrency);
-        var listener = ListenAsync(stoppingToken);
+        listener.JobsAvailable += Wake;
         _leases = ExtendLeasesAsync(_leasesStop.Token);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -129,7 +127,7 @@ internal sealed partial class JobWorker(
             }
         }
 
-        await listener.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        listener.JobsAvailable -= Wake;
     }
 
     private void Wake()
@@ -242,10 +240,16 @@ internal sealed partial class JobWorker(
 
                 // The audit entry and the completion are written in the job's own transaction: effects, entry and
                 // success commit together, or none does.
-                await scope.ServiceProvider.GetRequiredService<AuditWriter>().WriteJobAsync(job.Type, job.Id, token).ConfigureAwait(false);
                 var unitOfWork = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
-                var transaction = await unitOfWork.GetTransactionAsync(token).ConfigureAwait(false);
-                if (!await JobStore.CompleteAsync(transaction, job.Id, WorkerId, token).ConfigureAwait(false))
+                bool completed;
+                await using (var batch = await unitOfWork.CreateBatchAsync(token).ConfigureAwait(false))
+                {
+                    scope.ServiceProvider.GetRequiredService<AuditWriter>().AddJobEntry(batch, job.Type, job.Id);
+                    JobStore.AddComplete(batch, job.Id, WorkerId);
+                    completed = (bool)(await batch.ExecuteScalarAsync(token).ConfigureAwait(false))!;
+                }
+
+                if (!completed)
                 {
                     running.LoseLease();
                     LogLeaseLost(logger, job.Type, job.Id);
@@ -321,48 +325,6 @@ internal sealed partial class JobWorker(
         return TimeSpan.FromSeconds((capped / 2) + (random * capped / 2));
     }
 
-    private async Task ListenAsync(CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                // Outside the pool: a LISTEN connection is held for the worker's life and must not starve requests.
-                var settings = new NpgsqlConnectionStringBuilder(kernelOptions.Value.Database.ConnectionString) { Pooling = false };
-                settings.ApplicationName = $"{settings.ApplicationName ?? "kernel"} (jobs listen)";
-                await using var connection = new NpgsqlConnection(settings.ConnectionString);
-                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-                connection.Notification += (_, _) => Wake();
-                await using (var command = new NpgsqlCommand($"listen {Channel}", connection))
-                {
-                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                Wake(); // Anything enqueued while not listening.
-                while (true)
-                {
-                    await connection.WaitAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogListenFailed(logger, ex);
-                try
-                {
-                    await Task.Delay(_options.PollInterval, time, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
-    }
-
     private async Task ExtendLeasesAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(_options.LeaseDuration / 3, time);
@@ -416,9 +378,6 @@ internal sealed partial class JobWorker(
 
     [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "Claiming jobs failed; retrying after the poll interval")]
     private static partial void LogClaimFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(EventId = 4007, Level = LogLevel.Warning, Message = "The job LISTEN connection failed; polling until it is back")]
-    private static partial void LogListenFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 4008, Level = LogLevel.Warning, Message = "Recording the outcome of job {JobId} failed; its lease will expire and another worker reclaims it")]
     private static partial void LogRecordFailed(ILogger logger, Exception exception, Guid jobId);

@@ -9,7 +9,6 @@ internal sealed class PingJob(UnitOfWork unitOfWork, WorkerIdentity identity) : 
 
     public async Task HandleAsync(JobSlot payload, JobContext job, CancellationToken cancellationToken)
     {
-        var transaction = await unitOfWork.GetTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await JobStore.BeatAsync(transaction, identity.Id, cancellationToken).ConfigureAwait(false);
+        await JobStore.BeatAsync(unitOfWork, identity.Id, cancellationToken).ConfigureAwait(false);
     }
 }

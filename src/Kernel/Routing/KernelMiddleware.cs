@@ -161,7 +161,7 @@ internal sealed partial class KernelMiddleware(
 
         var trace = activity?.Context ?? Activity.Current?.Context ?? default;
         var context = new KernelContext(tenant, actor, correlationId, trace);
-        httpContext.RequestServices.GetRequiredService<KernelContextAccessor>().Establish(context);
+        httpContext.RequestServices.GetRequiredService<KernelContextAccessor>().Establish(context, readOnly: !route.IsStateChanging);
 
         // After the context exists: the tenant's role overrides are read in its unit of work, under RLS.
         if (access.Kind == RouteAccessKind.Permission

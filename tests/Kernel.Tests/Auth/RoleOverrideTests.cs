@@ -70,7 +70,7 @@ public sealed class RoleOverrideTests : IAsyncLifetime
         var accessor = new KernelContextAccessor();
         accessor.Establish(new KernelContext(tenant, actor, "corr", Activity.Current?.Context ?? default));
         await using var unit = new UnitOfWork(new KernelDataSource(_runtime), accessor);
-        var result = await work(new RoleGrantStore(unit, accessor, TimeProvider.System), actor);
+        var result = await work(new RoleGrantStore(unit, accessor, new RoleGrantCache(), TimeProvider.System), actor);
         await unit.CommitAsync(CancellationToken.None);
         return result;
     }
