@@ -8,11 +8,10 @@ using Npgsql;
 namespace Kernel.Audit;
 
 /// <summary>
-/// Writes audit entries: a success in the route's own unit of work just before it commits (so a rolled-back change
-/// leaves no entry), a denial in a short transaction of its own (the route's work is rolled back, the refusal is kept).
+/// Writes audit entries: a success in the route's own unit of work, in the round trip that commits it (so a rolled-back
+/// change leaves no entry), a denial in a short transaction of its own (the route's work is rolled back, the refusal is kept).
 /// </summary>
 internal sealed class AuditWriter(
-    UnitOfWork unitOfWork,
     KernelContextAccessor contextAccessor,
     AuditTarget target,
     KernelDataSource dataSource,
@@ -24,16 +23,20 @@ internal sealed class AuditWriter(
         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
         """;
 
-    /// <summary>Joins the unit of work: the entry commits with the change or not at all.</summary>
-    public async Task WriteSuccessAsync(HttpContext httpContext, KernelRouteMetadata route, object? result, CancellationToken cancellationToken)
+    /// <summary>
+    /// The entry of a route's success, to add to the batch that commits the route's unit of work (so it commits with the
+    /// change or not at all); null when the work is not auditable (no tenant or no actor).
+    /// </summary>
+    public Action<NpgsqlBatch>? SuccessEntry(HttpContext httpContext, KernelRouteMetadata route, object? result)
     {
         if (!IsAuditable(out var context))
         {
-            return;
+            return null;
         }
 
         var status = result is IStatusCodeHttpResult { StatusCode: { } code } ? code : StatusCodes.Status200OK;
-        await InsertAsync(unitOfWork, httpContext, route, context, AuditOutcome.Success, status, LocationOf(result), cancellationToken).ConfigureAwait(false);
+        var (targetType, targetId) = ResolveTarget(httpContext, route, LocationOf(result));
+        return batch => AddInsert(batch, context, context.Actor!.Id, route.Name, targetType, targetId, AuditOutcome.Success, status);
     }
 
     /// <summary>In a transaction of its own, since the route's unit of work is about to roll back.</summary>
@@ -44,9 +47,11 @@ internal sealed class AuditWriter(
             return;
         }
 
+        var (targetType, targetId) = ResolveTarget(httpContext, route, null);
         await using var own = new UnitOfWork(dataSource, contextAccessor) { ReadOnly = false }; // Even when the denied route is a GET.
-        await InsertAsync(own, httpContext, route, context, AuditOutcome.Denied, status, null, cancellationToken).ConfigureAwait(false);
-        await own.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = await own.CreateBatchAsync(cancellationToken).ConfigureAwait(false);
+        AddInsert(batch, context, context.Actor!.Id, route.Name, targetType, targetId, AuditOutcome.Denied, status);
+        await own.CommitWithAsync(batch, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -79,22 +84,6 @@ internal sealed class AuditWriter(
     {
         context = contextAccessor.IsEstablished ? contextAccessor.Current : null!;
         return context is { TenantId: not null, Actor: not null };
-    }
-
-    private async Task InsertAsync(
-        UnitOfWork unit,
-        HttpContext httpContext,
-        KernelRouteMetadata route,
-        KernelContext context,
-        string outcome,
-        int status,
-        string? location,
-        CancellationToken cancellationToken)
-    {
-        var (targetType, targetId) = ResolveTarget(httpContext, route, location);
-        await using var batch = await unit.CreateBatchAsync(cancellationToken).ConfigureAwait(false);
-        AddInsert(batch, context, context.Actor!.Id, route.Name, targetType, targetId, outcome, status);
-        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private void AddInsert(NpgsqlBatch batch, KernelContext context, string actor, string action, string? targetType, string? targetId, string outcome, int status)

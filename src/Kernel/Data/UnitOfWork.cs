@@ -121,11 +121,26 @@ internal sealed class UnitOfWork(KernelDataSource dataSource, KernelContextAcces
             await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        _completed = true;
-        foreach (var action in _onCommitted ?? [])
+        Committed();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="batch"/> (from <see cref="CreateBatchAsync"/>: the unit's last statements) and commits the
+    /// unit in the same round trip, with a COMMIT at the end of the batch. If a statement fails, the COMMIT never runs
+    /// and disposing the unit rolls everything back. Returns the batch's scalar.
+    /// </summary>
+    public async Task<object?> CommitWithAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ObjectDisposedException.ThrowIf(_completed, this);
+        if (_transaction is not null)
         {
-            action();
+            batch.Add("commit");
         }
+
+        var result = await batch.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        Committed();
+        return result;
     }
 
     public async ValueTask DisposeAsync()
@@ -156,6 +171,15 @@ internal sealed class UnitOfWork(KernelDataSource dataSource, KernelContextAcces
         if (connection is not null)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void Committed()
+    {
+        _completed = true;
+        foreach (var action in _onCommitted ?? [])
+        {
+            action();
         }
     }
 

@@ -10,6 +10,9 @@ namespace Kernel.Jobs;
 /// </summary>
 internal sealed class JobStore(KernelDataSource dataSource)
 {
+    /// <summary>The SQLSTATE <c>kernel.finish_job</c> raises when the worker no longer holds the job's lease.</summary>
+    public const string LeaseLost = "KR001";
+
     private const string Columns =
         "id, type, tenant_id, actor_id, actor_roles, traceparent, correlation_id, payload::text, run_at, attempts, max_attempts";
 
@@ -98,12 +101,13 @@ internal sealed class JobStore(KernelDataSource dataSource)
     }
 
     /// <summary>
-    /// Adds the job's completion to <paramref name="batch"/>, the job's own unit of work, so success commits with the
-    /// handler's effects; its scalar is false when this worker no longer holds the lease (the caller then rolls back).
+    /// Adds the job's completion to <paramref name="batch"/>, the one that commits the job's unit of work, so success
+    /// commits with the handler's effects. Raises <see cref="LeaseLost"/> when this worker no longer holds the lease,
+    /// which skips the COMMIT behind it.
     /// </summary>
-    public static void AddComplete(NpgsqlBatch batch, Guid id, string workerId)
+    public static void AddFinish(NpgsqlBatch batch, Guid id, string workerId)
     {
-        var command = batch.Add("select kernel.complete_job($1, $2)");
+        var command = batch.Add("select kernel.finish_job($1, $2)");
         command.Parameters.Add(new NpgsqlParameter { Value = id });
         command.Parameters.Add(new NpgsqlParameter { Value = workerId });
     }
@@ -187,11 +191,7 @@ internal sealed class JobStore(KernelDataSource dataSource)
     public static async Task BeatAsync(UnitOfWork unit, string workerId, CancellationToken cancellationToken)
     {
         await using var batch = await unit.CreateBatchAsync(cancellationToken).ConfigureAwait(false);
-        batch.Add(
-            """
-            insert into kernel.worker_heartbeats (worker_id, beat_at) values ($1, clock_timestamp())
-            on conflict (worker_id) do update set beat_at = excluded.beat_at
-            """).Parameters.Add(new NpgsqlParameter { Value = workerId });
+        batch.Add("select kernel.beat($1)").Parameters.Add(new NpgsqlParameter { Value = workerId });
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -238,25 +238,22 @@ internal sealed partial class JobWorker(
                         token).ConfigureAwait(false);
                 }
 
-                // The audit entry and the completion are written in the job's own transaction: effects, entry and
-                // success commit together, or none does.
+                // The audit entry, the completion and the COMMIT go in one round trip: effects, entry and success
+                // commit together, or none does.
                 var unitOfWork = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
-                bool completed;
-                await using (var batch = await unitOfWork.CreateBatchAsync(token).ConfigureAwait(false))
+                await using var batch = await unitOfWork.CreateBatchAsync(token).ConfigureAwait(false);
+                scope.ServiceProvider.GetRequiredService<AuditWriter>().AddJobEntry(batch, job.Type, job.Id);
+                JobStore.AddFinish(batch, job.Id, WorkerId);
+                try
                 {
-                    scope.ServiceProvider.GetRequiredService<AuditWriter>().AddJobEntry(batch, job.Type, job.Id);
-                    JobStore.AddComplete(batch, job.Id, WorkerId);
-                    completed = (bool)(await batch.ExecuteScalarAsync(token).ConfigureAwait(false))!;
+                    await unitOfWork.CommitWithAsync(batch, token).ConfigureAwait(false);
                 }
-
-                if (!completed)
+                catch (PostgresException ex) when (ex.SqlState == JobStore.LeaseLost)
                 {
                     running.LoseLease();
                     LogLeaseLost(logger, job.Type, job.Id);
-                    return "lease_lost"; // Disposing the scope rolls the effects back; the lease holder runs the job.
+                    return "lease_lost"; // Nothing committed; the lease holder runs the job.
                 }
-
-                await unitOfWork.CommitAsync(token).ConfigureAwait(false);
             }
 
             LogSucceeded(logger, job.Type, job.Id, job.Attempts);

@@ -20,13 +20,17 @@ public sealed class KernelJobsOptions
     /// </summary>
     public bool SchedulerEnabled { get; set; } = true;
 
-    /// <summary>Jobs this instance runs at once. The default value is 4.</summary>
+    /// <summary>
+    /// Jobs this instance runs at once. A running job holds a pooled connection only while it talks to the database,
+    /// and most of a job's time is spent waiting on it, so this is several per core. The default value is 8 per
+    /// processor, at least 8 and at most 64 (16 on a 2-core machine).
+    /// </summary>
     [Range(1, 256)]
-    public int Concurrency { get; set; } = 4;
+    public int Concurrency { get; set; } = Math.Clamp(Environment.ProcessorCount * 8, 8, 64);
 
-    /// <summary>Most jobs claimed in one query. The default value is 10.</summary>
+    /// <summary>Most jobs claimed in one query. The default value is 32.</summary>
     [Range(1, 1000)]
-    public int BatchSize { get; set; } = 10;
+    public int BatchSize { get; set; } = 32;
 
     /// <summary>How often the worker polls when no notification arrives (the fallback for a lost LISTEN connection and for delayed jobs). The default value is 2 seconds.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:00:02")]

@@ -22,13 +22,19 @@ internal sealed class UnitOfWorkFilter : IEndpointFilter
         }
 
         var unitOfWork = http.RequestServices.GetRequiredService<UnitOfWork>();
-        if (http.GetEndpoint()?.Metadata.GetMetadata<KernelRouteMetadata>() is { IsStateChanging: true } route)
+        if (http.GetEndpoint()?.Metadata.GetMetadata<KernelRouteMetadata>() is { IsStateChanging: true } route
+            && http.RequestServices.GetRequiredService<AuditWriter>().SuccessEntry(http, route, result) is { } entry)
         {
-            // In the change's own transaction: the entry commits with it or not at all.
-            await http.RequestServices.GetRequiredService<AuditWriter>().WriteSuccessAsync(http, route, result, http.RequestAborted).ConfigureAwait(false);
+            // In the change's own transaction, in the round trip that commits it: the entry commits with it or not at all.
+            await using var batch = await unitOfWork.CreateBatchAsync(http.RequestAborted).ConfigureAwait(false);
+            entry(batch);
+            await unitOfWork.CommitWithAsync(batch, http.RequestAborted).ConfigureAwait(false);
+        }
+        else
+        {
+            await unitOfWork.CommitAsync(http.RequestAborted).ConfigureAwait(false);
         }
 
-        await unitOfWork.CommitAsync(http.RequestAborted).ConfigureAwait(false);
         return result;
     }
 }
