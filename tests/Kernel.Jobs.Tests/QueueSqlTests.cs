@@ -30,6 +30,39 @@ public sealed class QueueSqlTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_heartbeat_does_not_wait_for_another_beat_of_the_same_worker_in_flight()
+    {
+        await BeatAsync("w1"); // First beat inserts the row.
+        var first = await Owner.ScalarAsync<DateTime>(_database, "select beat_at from kernel.worker_heartbeats where worker_id = 'w1'");
+
+        // Another ping of w1 holds the row (its transaction is still open)...
+        await using var holder = new NpgsqlConnection(_database.RuntimeConnectionString);
+        await holder.OpenAsync();
+        await using var transaction = await holder.BeginTransactionAsync();
+        await using (var update = new NpgsqlCommand("update kernel.worker_heartbeats set beat_at = clock_timestamp() where worker_id = 'w1'", holder, transaction))
+        {
+            await update.ExecuteNonQueryAsync();
+        }
+
+        // ...so this beat returns at once instead of queueing on the row lock (lock_timeout would fail it otherwise).
+        await BeatAsync("w1", lockTimeout: "200ms");
+        await BeatAsync("w2", lockTimeout: "200ms");
+
+        await transaction.CommitAsync();
+        Assert.True(await Owner.ScalarAsync<DateTime>(_database, "select beat_at from kernel.worker_heartbeats where worker_id = 'w1'") > first);
+        Assert.Equal(1L, await Owner.ScalarAsync<long>(_database, "select count(*) from kernel.worker_heartbeats where worker_id = 'w2'"));
+    }
+
+    private async Task BeatAsync(string worker, string lockTimeout = "0")
+    {
+        await using var connection = new NpgsqlConnection(_database.RuntimeConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"set lock_timeout = '{lockTimeout}'; select kernel.beat(@worker)", connection);
+        command.Parameters.AddWithValue("worker", worker);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
     public async Task The_runtime_role_reads_only_its_tenants_jobs_and_cannot_write_the_table_directly()
     {
         var tenant = Guid.NewGuid();
