@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-
 namespace Kernel.LoadHarness.Bench;
 
 /// <summary>
@@ -22,7 +20,7 @@ internal sealed class BenchAddon : IAddon
 
 /// <summary>The trivial endpoint's body, the same in every host.</summary>
 /// <param name="Message">A constant.</param>
-internal sealed record Hello(string Message);
+public sealed record Hello(string Message);
 
 /// <summary>The no-op job's payload: when it was enqueued (<see cref="System.Diagnostics.Stopwatch"/> ticks), for enqueue-to-start latency.</summary>
 /// <param name="EnqueuedAt">The enqueuing process's timestamp.</param>
