@@ -96,6 +96,18 @@ internal sealed class UnitOfWork(KernelDataSource dataSource, KernelContextAcces
         return batch;
     }
 
+    /// <summary>
+    /// The batch of the unit's last statements, for <see cref="CommitWithAsync"/>. When the unit has sent nothing yet
+    /// (a job or route whose handler never touched the database), it opens without <c>BEGIN</c>: the batch's
+    /// statements, context first, run as one implicit transaction, atomic without a <c>BEGIN</c> or <c>COMMIT</c>
+    /// of their own.
+    /// </summary>
+    public async ValueTask<NpgsqlBatch> CreateFinalBatchAsync(CancellationToken cancellationToken)
+    {
+        await OpenAsync(cancellationToken, transaction: false).ConfigureAwait(false);
+        return await CreateBatchAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Sends the context now, in a round trip of its own, for callers that will use the raw connection (tests).</summary>
     public async Task EstablishAsync(CancellationToken cancellationToken)
     {
@@ -204,7 +216,7 @@ internal sealed class UnitOfWork(KernelDataSource dataSource, KernelContextAcces
         };
     }
 
-    private async ValueTask OpenAsync(CancellationToken cancellationToken)
+    private async ValueTask OpenAsync(CancellationToken cancellationToken, bool transaction = true)
     {
         if (_connection is not null)
         {
@@ -219,7 +231,7 @@ internal sealed class UnitOfWork(KernelDataSource dataSource, KernelContextAcces
         _actor = context.Actor?.Id ?? string.Empty;
         _readOnly ??= contextAccessor.ReadOnly;
         _connection = await dataSource.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        if (_readOnly == false)
+        if (_readOnly == false && transaction)
         {
             // Npgsql sends BEGIN with the next statement, not on its own.
             _transaction = await _connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);

@@ -89,7 +89,10 @@ public abstract partial record JobDefinition
         return new JobDefinition<JobSlot>(name, JobScope.System, typeof(THandler)) { Cron = cron };
     }
 
-    internal abstract Task InvokeAsync(IServiceProvider services, JsonElement payload, JobContext job, CancellationToken cancellationToken);
+    /// <summary>Creates handlers not registered in DI, with their dependencies injected; one factory per handler type. Static: not part of record equality.</summary>
+    private protected static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, ObjectFactory> HandlerFactories = new();
+
+    internal abstract Task InvokeAsync(IServiceProvider services, string payload, JobContext job, CancellationToken cancellationToken);
 
     [GeneratedRegex("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();
@@ -104,12 +107,12 @@ public sealed record JobDefinition<TPayload> : JobDefinition
     {
     }
 
-    internal override Task InvokeAsync(IServiceProvider services, JsonElement payload, JobContext job, CancellationToken cancellationToken)
+    internal override Task InvokeAsync(IServiceProvider services, string payload, JobContext job, CancellationToken cancellationToken)
     {
         TPayload value;
         try
         {
-            value = payload.Deserialize<TPayload>(JobSerializer.Options)
+            value = JsonSerializer.Deserialize<TPayload>(payload, JobSerializer.Options)
                 ?? throw new JobPayloadException($"The payload of job type '{Name}' is null.");
         }
         catch (JsonException ex)
@@ -117,7 +120,8 @@ public sealed record JobDefinition<TPayload> : JobDefinition
             throw new JobPayloadException($"The payload of job type '{Name}' does not deserialise to {typeof(TPayload).Name}: {ex.Message}", ex);
         }
 
-        var handler = (IJobHandler<TPayload>)ActivatorUtilities.GetServiceOrCreateInstance(services, HandlerType);
+        var handler = (IJobHandler<TPayload>)(services.GetService(HandlerType)
+            ?? HandlerFactories.GetOrAdd(HandlerType, static type => ActivatorUtilities.CreateFactory(type, Type.EmptyTypes))(services, null));
         return handler.HandleAsync(value, job, cancellationToken);
     }
 }

@@ -72,15 +72,31 @@ internal sealed class JobStore(KernelDataSource dataSource)
         await EnqueueManyAsync(batch, template, ids, payloads, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<JobRecord>> ClaimAsync(string workerId, int limit, TimeSpan lease, CancellationToken cancellationToken)
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> due jobs for <paramref name="workerId"/>; with <paramref name="reclaim"/>,
+    /// first (in the same round trip) hands expired leases of crashed or stalled workers back to the queue.
+    /// </summary>
+    public async Task<IReadOnlyList<JobRecord>> ClaimAsync(string workerId, int limit, TimeSpan lease, bool reclaim, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand($"select {Columns} from kernel.claim_jobs($1, $2, $3)", connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = workerId });
-        command.Parameters.Add(new NpgsqlParameter { Value = limit });
-        command.Parameters.Add(new NpgsqlParameter { Value = lease });
-        var jobs = new List<JobRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = connection.CreateBatch();
+        if (reclaim)
+        {
+            // A function returning a count: a result set of its own, skipped below.
+            batch.Add("select kernel.reclaim_expired_jobs()");
+        }
+
+        var claim = batch.Add($"select {Columns} from kernel.claim_jobs($1, $2, $3)");
+        claim.Parameters.Add(new NpgsqlParameter { Value = workerId });
+        claim.Parameters.Add(new NpgsqlParameter { Value = limit });
+        claim.Parameters.Add(new NpgsqlParameter { Value = lease });
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (reclaim)
+        {
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var jobs = new List<JobRecord>(limit);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             jobs.Add(new JobRecord(

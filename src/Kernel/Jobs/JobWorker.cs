@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text.Json;
 using Kernel.Audit;
 using Kernel.Data;
 using Kernel.Telemetry;
@@ -29,12 +28,22 @@ internal sealed partial class JobWorker(
 {
     private static readonly TimeSpan AbortGrace = TimeSpan.FromSeconds(5);
 
+    /// <summary>On a busy worker, the longest a free slot waits for more slots to free up, or notifications to coalesce, before a claim is made for it anyway.</summary>
+    private static readonly TimeSpan BusyLinger = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// With a backlog, the longest fewer than a batch worth of free slots wait before a claim is made for them anyway
+    /// (slots held by long-running jobs would otherwise keep the rest idle).
+    /// </summary>
+    private static readonly TimeSpan BacklogLinger = TimeSpan.FromMilliseconds(100);
+
     private readonly KernelJobsOptions _options = options.Value;
     private readonly ConcurrentDictionary<Guid, RunningJob> _running = new();
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly CancellationTokenSource _abort = new();
     private readonly CancellationTokenSource _leasesStop = new();
     private Task _leases = Task.CompletedTask;
+    private int _notified;
 
     public string WorkerId => identity.Id;
 
@@ -85,41 +94,65 @@ internal sealed partial class JobWorker(
 
         await Task.Yield();
         LogStarted(logger, WorkerId, _options.Concurrency);
-        listener.JobsAvailable += Wake;
+        listener.JobsAvailable += OnJobsAvailable;
         _leases = ExtendLeasesAsync(_leasesStop.Token);
+
+        // When to claim. An idle worker claims the moment a notification arrives. A busy one batches: after a claim
+        // that filled its limit (more jobs are due) it claims once a batch worth of slots is free (or BacklogLinger
+        // has passed), and otherwise it lets notifications coalesce for BusyLinger first. A claim costs the database
+        // about as much as several jobs whatever its size, so under load claims stay large, while on a quiet queue
+        // nothing waits. With neither a notification nor a backlog, it polls (delayed jobs, lost notifications).
+        var batchThreshold = Math.Max(1, Math.Min(_options.BatchSize, _options.Concurrency / 2));
+        var backlog = false;
+        var lastClaim = 0L;
+        var lastReclaim = 0L;
         while (!stoppingToken.IsCancellationRequested)
         {
             var free = _options.Concurrency - _running.Count;
-            var more = false;
-            if (free > 0)
+            var sinceClaim = lastClaim == 0 ? TimeSpan.MaxValue : time.GetElapsedTime(lastClaim);
+            var notified = Volatile.Read(ref _notified) == 1;
+            var due = free > 0 && (_running.IsEmpty
+                ? backlog || notified || sinceClaim >= _options.PollInterval
+                : backlog ? free >= batchThreshold || sinceClaim >= BacklogLinger
+                : (notified && sinceClaim >= BusyLinger) || sinceClaim >= _options.PollInterval);
+            if (due)
             {
                 var limit = Math.Min(free, _options.BatchSize);
+                var reclaim = lastReclaim == 0 || time.GetElapsedTime(lastReclaim) >= _options.PollInterval;
+                Volatile.Write(ref _notified, 0);
+                lastClaim = time.GetTimestamp();
                 try
                 {
                     // Not cancellable: a claim that committed but whose rows were dropped would strand its jobs until their leases expire.
-                    var jobs = await store.ClaimAsync(WorkerId, limit, _options.LeaseDuration, CancellationToken.None).ConfigureAwait(false);
+                    var jobs = await store.ClaimAsync(WorkerId, limit, _options.LeaseDuration, reclaim, CancellationToken.None).ConfigureAwait(false);
+                    if (reclaim)
+                    {
+                        lastReclaim = lastClaim;
+                    }
+
                     foreach (var job in jobs)
                     {
                         Start(job);
                     }
 
-                    more = jobs.Count == limit;
+                    backlog = jobs.Count == limit;
+                    if (backlog && _options.Concurrency - _running.Count >= batchThreshold)
+                    {
+                        continue;
+                    }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     // Never let the loop die: a BackgroundService that throws stops the whole host.
                     LogClaimFailed(logger, ex);
+                    backlog = false;
                 }
-            }
-
-            if (more && _running.Count < _options.Concurrency)
-            {
-                continue;
             }
 
             try
             {
-                await _wake.WaitAsync(_options.PollInterval, stoppingToken).ConfigureAwait(false);
+                // Woken by notifications and by every finished job; the timeout is when the rules above next change.
+                await _wake.WaitAsync(_running.IsEmpty && !backlog ? _options.PollInterval : BusyLinger, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -127,11 +160,22 @@ internal sealed partial class JobWorker(
             }
         }
 
-        listener.JobsAvailable -= Wake;
+        listener.JobsAvailable -= OnJobsAvailable;
+    }
+
+    private void OnJobsAvailable()
+    {
+        Volatile.Write(ref _notified, 1);
+        Wake();
     }
 
     private void Wake()
     {
+        if (_wake.CurrentCount > 0)
+        {
+            return; // Already signalled: every finished job calls this, and a throw per call is expensive.
+        }
+
         try
         {
             _wake.Release();
@@ -229,19 +273,16 @@ internal sealed partial class JobWorker(
                 scope.ServiceProvider.GetRequiredService<KernelContextAccessor>()
                     .Establish(new KernelContext(tenant, actor, job.CorrelationId, activity?.Context ?? parent));
 
-                using (var payload = JsonDocument.Parse(job.Payload))
-                {
-                    await definition.InvokeAsync(
-                        scope.ServiceProvider,
-                        payload.RootElement,
-                        new JobContext(job.Id, job.Type, job.Attempts, job.MaxAttempts),
-                        token).ConfigureAwait(false);
-                }
+                await definition.InvokeAsync(
+                    scope.ServiceProvider,
+                    job.Payload,
+                    new JobContext(job.Id, job.Type, job.Attempts, job.MaxAttempts),
+                    token).ConfigureAwait(false);
 
                 // The audit entry, the completion and the COMMIT go in one round trip: effects, entry and success
                 // commit together, or none does.
                 var unitOfWork = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
-                await using var batch = await unitOfWork.CreateBatchAsync(token).ConfigureAwait(false);
+                await using var batch = await unitOfWork.CreateFinalBatchAsync(token).ConfigureAwait(false);
                 scope.ServiceProvider.GetRequiredService<AuditWriter>().AddJobEntry(batch, job.Type, job.Id);
                 JobStore.AddFinish(batch, job.Id, WorkerId);
                 try

@@ -26,7 +26,7 @@ internal sealed class UnitOfWorkFilter : IEndpointFilter
             && http.RequestServices.GetRequiredService<AuditWriter>().SuccessEntry(http, route, result) is { } entry)
         {
             // In the change's own transaction, in the round trip that commits it: the entry commits with it or not at all.
-            await using var batch = await unitOfWork.CreateBatchAsync(http.RequestAborted).ConfigureAwait(false);
+            await using var batch = await unitOfWork.CreateFinalBatchAsync(http.RequestAborted).ConfigureAwait(false);
             entry(batch);
             await unitOfWork.CommitWithAsync(batch, http.RequestAborted).ConfigureAwait(false);
         }
