@@ -31,11 +31,17 @@ internal sealed record HarnessSettings
     /// <summary>Builds per variant for the analyzer build cost.</summary>
     public int BuildRounds { get; init; } = 3;
 
+    /// <summary>Which queues the job suite measures: any of <c>kernel</c>, <c>hangfire</c>.</summary>
+    public IReadOnlySet<string> Queues { get; init; } = new HashSet<string>(["kernel", "hangfire"], StringComparer.Ordinal);
+
     /// <summary>Which suites run: any of <c>http</c>, <c>jobs</c>, <c>build</c>.</summary>
     public IReadOnlySet<string> Suites { get; init; } = new HashSet<string>(["http", "jobs", "build"], StringComparer.Ordinal);
 
     /// <summary>The PostgreSQL cluster keeps fsync and synchronous_commit on (a production-like server).</summary>
     public bool Durable { get; init; } = true;
+
+    /// <summary>Loads pg_stat_statements into the cluster and reports the top statements of each suite.</summary>
+    public bool PgStats { get; init; }
 
     public static HarnessSettings SmokeRun { get; } = new()
     {

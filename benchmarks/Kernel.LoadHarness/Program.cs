@@ -2,7 +2,7 @@
 // "serve raw|kernel|fastendpoints"), wrk, the job queues and the builds, and prints Markdown tables:
 //   dotnet run -c Release --project benchmarks/Kernel.LoadHarness                    # the full run (docs/performance.md)
 //   dotnet run -c Release --project benchmarks/Kernel.LoadHarness -- --smoke         # seconds long; CI runs it
-// Options: --suites http,jobs,build   --rounds N   --duration SECONDS   --out FILE   --fsync-off
+// Options: --suites http,jobs,build   --queues kernel,hangfire   --jobs N   --rounds N   --duration SECONDS   --out FILE   --fsync-off   --pg-stats (top statements per suite)
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -29,6 +29,12 @@ for (var i = 0; i < args.Length; i++)
         case "--suites":
             settings = settings with { Suites = args[++i].Split(',').ToHashSet(StringComparer.Ordinal) };
             break;
+        case "--queues":
+            settings = settings with { Queues = args[++i].Split(',').ToHashSet(StringComparer.Ordinal) };
+            break;
+        case "--jobs":
+            settings = settings with { Jobs = int.Parse(args[++i], CultureInfo.InvariantCulture) };
+            break;
         case "--rounds":
             settings = settings with { Rounds = int.Parse(args[++i], CultureInfo.InvariantCulture) };
             break;
@@ -37,6 +43,9 @@ for (var i = 0; i < args.Length; i++)
             break;
         case "--out":
             output = args[++i];
+            break;
+        case "--pg-stats":
+            settings = settings with { PgStats = true };
             break;
         case "--fsync-off":
             settings = settings with { Durable = false };
@@ -60,7 +69,13 @@ Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancellation.Cancel(); };
 var started = Stopwatch.StartNew();
 var tables = new List<ResultTable>();
 string postgres;
-await using (var cluster = await LocalPostgresCluster.StartAsync(new LocalPostgresOptions { Durable = settings.Durable }, cancellation.Token))
+var clusterOptions = new LocalPostgresOptions { Durable = settings.Durable };
+if (settings.PgStats)
+{
+    PgStatements.Enable(clusterOptions);
+}
+
+await using (var cluster = await LocalPostgresCluster.StartAsync(clusterOptions, cancellation.Token))
 {
     await using (var connection = new NpgsqlConnection(cluster.SuperuserConnectionString))
     {
@@ -69,14 +84,23 @@ await using (var cluster = await LocalPostgresCluster.StartAsync(new LocalPostgr
         postgres = (string)(await version.ExecuteScalarAsync(cancellation.Token))!;
     }
 
-    if (settings.Suites.Contains("http"))
+    foreach (var (suite, run) in new (string, Func<LocalPostgresCluster, HarnessSettings, CancellationToken, Task<IReadOnlyList<ResultTable>>>)[] { ("http", HttpSuite.RunAsync), ("jobs", JobSuite.RunAsync) })
     {
-        tables.AddRange(await HttpSuite.RunAsync(cluster, settings, cancellation.Token));
-    }
+        if (!settings.Suites.Contains(suite))
+        {
+            continue;
+        }
 
-    if (settings.Suites.Contains("jobs"))
-    {
-        tables.AddRange(await JobSuite.RunAsync(cluster, settings, cancellation.Token));
+        if (settings.PgStats)
+        {
+            await PgStatements.ResetAsync(cluster, cancellation.Token);
+        }
+
+        tables.AddRange(await run(cluster, settings, cancellation.Token));
+        if (settings.PgStats)
+        {
+            tables.Add(await PgStatements.ReportAsync(cluster, suite, cancellation.Token));
+        }
     }
 }
 

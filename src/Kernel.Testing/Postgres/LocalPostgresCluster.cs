@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -35,7 +36,7 @@ namespace Kernel.Testing;
 /// await using var connection = new NpgsqlConnection(cluster.RuntimeConnectionString);
 /// </code>
 /// </example>
-public sealed class LocalPostgresCluster : IAsyncDisposable
+public sealed partial class LocalPostgresCluster : IAsyncDisposable
 {
     private const string LoopbackHost = "127.0.0.1";
     private const string SuperuserName = "postgres";
@@ -149,7 +150,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
 
             var superuserPassword = NewSecret();
             await InitializeAsync(runner, dataDirectory, superuserPassword, options.Durable, cancellationToken);
-            AppendServerSettings(dataDirectory, options.Durable);
+            AppendServerSettings(dataDirectory, options.Durable, options.ServerSettings);
             var port = await StartServerAsync(runner, logger, dataDirectory, options.StartTimeout, cancellationToken);
 
             var watchdog = PostgresWatchdog.TryStart(
@@ -405,7 +406,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         }
     }
 
-    private static void AppendServerSettings(string dataDirectory, bool durable)
+    private static void AppendServerSettings(string dataDirectory, bool durable, IDictionary<string, string> extra)
     {
         // Settings go into postgresql.conf rather than pg_ctl -o, because pg_ctl hands -o to a shell and the
         // socket directory is a path; only the port (a number) is passed on the command line.
@@ -420,6 +421,16 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
                 .Append("fsync = off\n")
                 .Append("synchronous_commit = off\n")
                 .Append("full_page_writes = off\n");
+        }
+
+        foreach (var (name, value) in extra)
+        {
+            if (!ParameterName().IsMatch(name))
+            {
+                throw new ArgumentException($"'{name}' is not a PostgreSQL parameter name.", nameof(extra));
+            }
+
+            settings.Append(CultureInfo.InvariantCulture, $"{name} = {PostgresIdentifier.QuoteLiteral(value)}\n");
         }
 
         File.AppendAllText(Path.Combine(dataDirectory, "postgresql.conf"), settings.ToString());
@@ -655,4 +666,7 @@ public sealed class LocalPostgresCluster : IAsyncDisposable
         using var timeout = new CancellationTokenSource(StopTimeout);
         ShutdownAsync(timeout.Token).GetAwaiter().GetResult();
     }
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]*(\\.[a-z_][a-z0-9_]*)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex ParameterName();
 }

@@ -64,6 +64,13 @@ public sealed class LocalPostgresOptions
     public bool Durable { get; set; }
 
     /// <summary>
+    /// Gets extra server settings written to <c>postgresql.conf</c> (name to value), after the cluster's own; for
+    /// example <c>shared_preload_libraries = pg_stat_statements</c> to profile a workload.
+    /// </summary>
+    /// <remarks>The default value is an empty dictionary. Names are PostgreSQL parameter names; values are written as quoted literals.</remarks>
+    public IDictionary<string, string> ServerSettings { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
     /// Gets or sets a value indicating whether the data directory is kept when the cluster is disposed.
     /// </summary>
     /// <remarks>
