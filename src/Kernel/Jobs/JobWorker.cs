@@ -225,15 +225,7 @@ internal sealed partial class JobWorker(
         activity?.SetTag("kernel.correlation_id", job.CorrelationId);
         var started = time.GetTimestamp();
         string outcome;
-        using (logger.BeginScope(new Dictionary<string, object?>
-        {
-            ["Job"] = job.Type,
-            ["JobId"] = job.Id,
-            ["TenantId"] = job.TenantId,
-            ["ActorId"] = job.ActorId,
-            ["CorrelationId"] = job.CorrelationId,
-            ["TraceId"] = (activity?.Context ?? parent).TraceId.ToHexString(),
-        }))
+        using (logger.BeginScope(new KernelLogScope("Job", job.Type, job.Id, job.TenantId, job.ActorId, job.CorrelationId, (activity?.Context ?? parent).TraceId)))
         {
             outcome = await RunInScopeAsync(running, activity, parent).ConfigureAwait(false);
         }

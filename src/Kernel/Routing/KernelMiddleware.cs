@@ -47,23 +47,16 @@ internal sealed partial class KernelMiddleware(
         using var activity = KernelTelemetry.ActivitySource.StartActivity(route.Name, ActivityKind.Internal);
         activity?.SetTag("kernel.route", route.Name);
         activity?.SetTag("kernel.correlation_id", correlationId);
+        IDisposable? scope = null;
         try
         {
             var context = await EstablishAsync(httpContext, route, correlationId, activity).ConfigureAwait(false);
             activity?.SetTag("kernel.tenant_id", context.TenantId?.ToString());
             activity?.SetTag("enduser.id", context.Actor?.Id);
-            using (logger.BeginScope(new Dictionary<string, object?>
-            {
-                ["Route"] = route.Name,
-                ["TenantId"] = context.TenantId,
-                ["ActorId"] = context.Actor?.Id,
-                ["CorrelationId"] = correlationId,
-                ["TraceId"] = context.Trace.TraceId.ToHexString(),
-            }))
-            {
-                await next(httpContext).ConfigureAwait(false);
-            }
 
+            // Until the finally below, so the failure log lines of the catch blocks carry it too.
+            scope = logger.BeginScope(new KernelLogScope("Route", route.Name, null, context.TenantId, context.Actor?.Id, correlationId, context.Trace.TraceId));
+            await next(httpContext).ConfigureAwait(false);
             if (!httpContext.Response.HasStarted && httpContext.Response.StatusCode >= 400)
             {
                 // A handler returned a bare status result (Results.NotFound()): give it the envelope too.
@@ -100,6 +93,7 @@ internal sealed partial class KernelMiddleware(
         }
         finally
         {
+            scope?.Dispose();
             var status = httpContext.Response.StatusCode;
             activity?.SetTag("http.response.status_code", status);
             KernelTelemetry.RouteDuration.Record(
