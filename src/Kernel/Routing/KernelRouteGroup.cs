@@ -75,10 +75,13 @@ public sealed partial class KernelRouteGroup
 
         var metadata = new KernelRouteMetadata(name, access, _addon, method);
         _registry.Add(metadata);
-        return _inner.MapMethods(pattern, [method], handler)
+        var route = _inner.MapMethods(pattern, [method], handler)
             .WithName(name)
-            .WithMetadata(metadata)
-            .AddEndpointFilter<UnitOfWorkFilter>();
+            .WithMetadata(metadata);
+
+        // GET and HEAD routes run their unit of work read-only, with no transaction: nothing to commit, and an
+        // endpoint filter would cost every such request the slower filtered invocation path.
+        return metadata.IsStateChanging ? route.AddEndpointFilter<UnitOfWorkFilter>() : route;
     }
 
     [GeneratedRegex("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$", RegexOptions.CultureInvariant)]

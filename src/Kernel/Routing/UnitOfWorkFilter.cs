@@ -8,7 +8,8 @@ namespace Kernel.Routing;
 /// <summary>
 /// Commits the route's unit of work after the handler returns and before its result is written, so a client
 /// never sees a success for a change that did not commit, and writes the audit entry of a state-changing route in
-/// the same transaction. Failures (exceptions or error results) roll back, entry included.
+/// the same transaction. Failures (exceptions or error results) roll back, entry included. Only on state-changing
+/// routes: GET and HEAD routes run read-only without a transaction.
 /// </summary>
 internal sealed class UnitOfWorkFilter : IEndpointFilter
 {
