@@ -8,6 +8,12 @@ internal sealed record HarnessSettings
     /// <summary>Alternating rounds per comparison; each variant is measured once per round, in rotated order.</summary>
     public int Rounds { get; init; } = 3;
 
+    /// <summary>
+    /// Rounds of the job suite, each queue measured once per round, alternating. One by default: Hangfire drains
+    /// 20,000 queued jobs in minutes, so each round takes about ten.
+    /// </summary>
+    public int JobRounds { get; init; } = 1;
+
     /// <summary>wrk's measured duration per variant per round.</summary>
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -47,6 +53,7 @@ internal sealed record HarnessSettings
     {
         Smoke = true,
         Rounds = 1,
+        JobRounds = 1,
         Duration = TimeSpan.FromSeconds(1),
         Warmup = TimeSpan.FromSeconds(1),
         Connections = 4,

@@ -2,7 +2,7 @@
 // "serve raw|kernel|fastendpoints"), wrk, the job queues and the builds, and prints Markdown tables:
 //   dotnet run -c Release --project benchmarks/Kernel.LoadHarness                    # the full run (docs/performance.md)
 //   dotnet run -c Release --project benchmarks/Kernel.LoadHarness -- --smoke         # seconds long; CI runs it
-// Options: --suites http,jobs,build   --queues kernel,hangfire   --jobs N   --rounds N   --duration SECONDS   --out FILE   --fsync-off   --pg-stats (top statements per suite)
+// Options: --suites http,jobs,build   --queues kernel,hangfire   --jobs N   --job-rounds N   --rounds N   --duration SECONDS   --out FILE   --fsync-off   --pg-stats (top statements per suite)
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -34,6 +34,9 @@ for (var i = 0; i < args.Length; i++)
             break;
         case "--jobs":
             settings = settings with { Jobs = int.Parse(args[++i], CultureInfo.InvariantCulture) };
+            break;
+        case "--job-rounds":
+            settings = settings with { JobRounds = int.Parse(args[++i], CultureInfo.InvariantCulture) };
             break;
         case "--rounds":
             settings = settings with { Rounds = int.Parse(args[++i], CultureInfo.InvariantCulture) };

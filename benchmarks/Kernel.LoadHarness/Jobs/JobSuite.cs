@@ -45,7 +45,7 @@ internal static class JobSuite
         var advance = queues.ToDictionary(q => q, _ => new List<double>());
         var live = queues.ToDictionary(q => q, _ => new List<double>());
         var latencies = queues.ToDictionary(q => q, _ => new List<double>());
-        for (var round = 0; round < settings.Rounds; round++)
+        for (var round = 0; round < settings.JobRounds; round++)
         {
             foreach (var queue in round % 2 == 0 ? queues : queues.Reverse())
             {
@@ -53,7 +53,7 @@ internal static class JobSuite
                 bulk[queue].Add(bulkRate);
                 advance[queue].Add(advanceRate);
                 live[queue].Add(await LiveAsync(queue, settings.Jobs, cancellationToken));
-                latencies[queue].AddRange(await LatencyAsync(queue, settings.LatencySamples / settings.Rounds, cancellationToken));
+                latencies[queue].AddRange(await LatencyAsync(queue, settings.LatencySamples / settings.JobRounds, cancellationToken));
                 Console.Error.WriteLine(
                     $"[jobs]   round {round + 1} {queue.Name}: bulk enqueue {bulkRate:N0}/s, queued in advance {advanceRate:N0} jobs/s, enqueued live {live[queue][^1]:N0} jobs/s");
             }
@@ -102,7 +102,7 @@ internal static class JobSuite
             throughput
                 .Note("Queued in advance: jobs enqueued with the workers stopped, then the workers started; from the first job's start to the last job's committed success.")
                 .Note($"Enqueued live: {LiveProducers} producers enqueue one job per call (each its own transaction) while the workers run; from the first enqueue to the last committed success.")
-                .Note($"Committed successes are counted every {Poll.TotalMilliseconds:0} ms: the kernel's from its `kernel.job.outcomes` counter (recorded after commit), Hangfire's from its job table's state; {settings.Rounds} round(s), the queues alternating; medians over rounds."),
+                .Note($"Committed successes are counted every {Poll.TotalMilliseconds:0} ms: the kernel's from its `kernel.job.outcomes` counter (recorded after commit), Hangfire's from its job table's state; {settings.JobRounds} round(s), the queues alternating; medians over rounds."),
             latency.Note("From just before the enqueue call to the handler's first line, one job at a time, 10–30 ms apart, workers idle and listening; all rounds pooled."),
             bulkTable.Note("The kernel: IJobQueue.EnqueueManyAsync in chunks (one statement and one NOTIFY each). Hangfire: no bulk API in its open-source edition, so parallel BackgroundJobClient.Enqueue calls."),
         ];
