@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -128,10 +127,5 @@ public sealed class UnitOfWorkPoolingTests(KernelDatabaseFixture<WidgetsAddon> f
     private string SingleConnection() =>
         new NpgsqlConnectionStringBuilder(fixture.Database.RuntimeConnectionString) { MaxPoolSize = 1 }.ConnectionString;
 
-    private static KernelContextAccessor Accessor(Guid? tenant)
-    {
-        var accessor = new KernelContextAccessor();
-        accessor.Establish(new KernelContext(tenant, new KernelActor("tester", new HashSet<string>()), "corr", default(ActivityContext)));
-        return accessor;
-    }
+    private static KernelContextAccessor Accessor(Guid? tenant) => TestContexts.Accessor(tenant);
 }
