@@ -33,8 +33,8 @@ internal static class BuildSuite
         return
         [
             new ResultTable("Analyzer build cost: samples/WebHost rebuilt alone", "build", "seconds (median)", "per round", "vs without")
-                .Row("without KRN analyzers", ResultTable.Number(without, 2), string.Join(" / ", times[false].Select(t => ResultTable.Number(t, 2))), ResultTable.Ratio(1))
-                .Row("with KRN analyzers", ResultTable.Number(with, 2), string.Join(" / ", times[true].Select(t => ResultTable.Number(t, 2))), ResultTable.Ratio(with / without))
+                .Row("without KRN analyzers", ResultTable.Number(without, 2), ResultTable.PerRound(times[false], 2), ResultTable.Ratio(1))
+                .Row("with KRN analyzers", ResultTable.Number(with, 2), ResultTable.PerRound(times[true], 2), ResultTable.Ratio(with / without))
                 .Note("dotnet build samples/WebHost -c Release --no-restore --no-dependencies --no-incremental [-p:KernelAnalyzers=false], after a warm-up build; wall clock of the whole command."),
         ];
     }

@@ -112,7 +112,7 @@ internal static class HttpSuite
             table.Row(
                 variant.Name,
                 ResultTable.Number(rps),
-                string.Join(" / ", rounds.Select(r => ResultTable.Number(r.RequestsPerSecond))),
+                ResultTable.PerRound(rounds.Select(r => r.RequestsPerSecond)),
                 ResultTable.Millis(Median(rounds.Select(r => r.P50))),
                 ResultTable.Millis(Median(rounds.Select(r => r.P99))),
                 ResultTable.Ratio(rps / baseline));

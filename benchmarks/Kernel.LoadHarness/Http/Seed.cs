@@ -13,7 +13,7 @@ internal sealed record Seed(IReadOnlyList<Guid> Tenants, IReadOnlyList<(Guid Ten
     public static async Task<Seed> RunAsync(LocalPostgresCluster cluster, string database, HarnessSettings settings, CancellationToken cancellationToken)
     {
         var tenants = Enumerable.Range(0, settings.Tenants).Select(_ => Guid.NewGuid()).ToArray();
-        var superuser = new NpgsqlConnectionStringBuilder(cluster.SuperuserConnectionString) { Database = database, CommandTimeout = 600 }.ConnectionString;
+        var superuser = Superuser.ConnectionStringFor(cluster, database);
         await using var connection = new NpgsqlConnection(superuser);
         await connection.OpenAsync(cancellationToken);
         await ExecuteAsync(connection, cancellationToken, $"""

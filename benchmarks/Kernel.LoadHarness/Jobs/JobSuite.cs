@@ -23,10 +23,10 @@ internal static class JobSuite
         await using var kernel = await KernelBenchQueue.StartAsync(
             cluster.RuntimeConnectionStringFor("bench_jobs"),
             cluster.OwnerConnectionStringFor("bench_jobs"),
-            SuperuserFor(cluster, "bench_jobs"),
+            Superuser.ConnectionStringFor(cluster, "bench_jobs"),
             settings.Tenants,
             cancellationToken);
-        await using var hangfire = new HangfireBenchQueue(SuperuserFor(cluster, "bench_hangfire"), new KernelJobsOptions().Concurrency);
+        await using var hangfire = new HangfireBenchQueue(Superuser.ConnectionStringFor(cluster, "bench_hangfire"), new KernelJobsOptions().Concurrency);
         var queues = new IBenchQueue[] { hangfire, kernel }.Where(q => settings.Queues.Contains(q.Key)).ToArray();
         if (queues.Length == 0)
         {
@@ -72,10 +72,10 @@ internal static class JobSuite
             throughput.Row(
                 queue.Name,
                 ResultTable.Number(HttpSuite.Median(advance[queue])),
-                PerRound(advance[queue]),
+                ResultTable.PerRound(advance[queue]),
                 ResultTable.Ratio(HttpSuite.Median(advance[queue]) / HttpSuite.Median(advance[baseline])),
                 ResultTable.Number(HttpSuite.Median(live[queue])),
-                PerRound(live[queue]),
+                ResultTable.PerRound(live[queue]),
                 ResultTable.Ratio(HttpSuite.Median(live[queue]) / HttpSuite.Median(live[baseline])));
             var sorted = latencies[queue].Order().ToArray();
             latency.Row(
@@ -88,7 +88,7 @@ internal static class JobSuite
             bulkTable.Row(
                 queue.Name,
                 ResultTable.Number(HttpSuite.Median(bulk[queue])),
-                PerRound(bulk[queue]),
+                ResultTable.PerRound(bulk[queue]),
                 ResultTable.Ratio(HttpSuite.Median(bulk[queue]) / HttpSuite.Median(bulk[baseline])));
         }
 
@@ -188,9 +188,4 @@ internal static class JobSuite
     }
 
     private static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
-
-    private static string PerRound(IEnumerable<double> values) => string.Join(" / ", values.Select(v => ResultTable.Number(v)));
-
-    private static string SuperuserFor(LocalPostgresCluster cluster, string database) =>
-        new Npgsql.NpgsqlConnectionStringBuilder(cluster.SuperuserConnectionString) { Database = database, CommandTimeout = 600 }.ConnectionString;
 }

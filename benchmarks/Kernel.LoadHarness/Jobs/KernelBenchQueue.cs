@@ -1,6 +1,5 @@
 using Kernel.LoadHarness.Bench;
 using System.Diagnostics.Metrics;
-using Npgsql;
 
 namespace Kernel.LoadHarness.Jobs;
 
@@ -138,25 +137,5 @@ internal sealed class KernelBenchQueue : IBenchQueue
         app.MapKernel();
         await app.StartAsync(cancellationToken);
         return app;
-    }
-}
-
-/// <summary>Superuser statements on a benchmark database (counting and clearing queues across tenants).</summary>
-internal static class Superuser
-{
-    public static async Task<long> ScalarAsync(string connectionString, string sql, CancellationToken cancellationToken)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(sql, connection);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    public static async Task ExecuteAsync(string connectionString, string sql, CancellationToken cancellationToken)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -52,6 +52,9 @@ internal sealed class ResultTable(string title, params string[] columns)
 
     public static string Number(double value, int decimals = 0) => value.ToString("N" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
+    /// <summary>Each round's figure, in order: <c>1,234 / 1,301 / 1,198</c>.</summary>
+    public static string PerRound(IEnumerable<double> values, int decimals = 0) => string.Join(" / ", values.Select(v => Number(v, decimals)));
+
     public static string Ratio(double value) => value.ToString("0.00", CultureInfo.InvariantCulture) + "×";
 
     public static string Millis(double value) => value.ToString(value < 10 ? "0.00" : "0.0", CultureInfo.InvariantCulture) + " ms";

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Kernel.Jobs;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -90,7 +91,7 @@ public abstract partial record JobDefinition
     }
 
     /// <summary>Creates handlers not registered in DI, with their dependencies injected; one factory per handler type. Static: not part of record equality.</summary>
-    private protected static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, ObjectFactory> HandlerFactories = new();
+    private protected static readonly ConcurrentDictionary<Type, ObjectFactory> HandlerFactories = new();
 
     internal abstract Task InvokeAsync(IServiceProvider services, string payload, JobContext job, CancellationToken cancellationToken);
 

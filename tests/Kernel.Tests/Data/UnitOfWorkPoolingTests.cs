@@ -16,12 +16,12 @@ public sealed class UnitOfWorkPoolingTests(KernelDatabaseFixture<WidgetsAddon> f
     {
         // One physical connection: the second unit reuses the connector (and Npgsql's transaction object) of the first.
         await using var dataSource = KernelDataSource.Create(SingleConnection(), "pooling-test");
-        var first = new UnitOfWork(dataSource, Accessor(Guid.NewGuid()));
+        var first = new UnitOfWork(dataSource, TestContexts.Accessor(Guid.NewGuid()));
         await (await first.GetDbAsync()).ExecuteAsync("select 1");
         await first.DisposeAsync();
 
         var tenant = Guid.NewGuid();
-        await using var second = new UnitOfWork(dataSource, Accessor(tenant));
+        await using var second = new UnitOfWork(dataSource, TestContexts.Accessor(tenant));
         var db = await second.GetDbAsync();
         await first.DisposeAsync(); // the container disposes once per registration (UnitOfWork and IUnitOfWork)
 
@@ -55,7 +55,7 @@ public sealed class UnitOfWorkPoolingTests(KernelDatabaseFixture<WidgetsAddon> f
         // The kernel's data source skips Npgsql's DISCARD ALL on return to the pool: this pins that nothing needs it.
         await using var dataSource = KernelDataSource.Create(SingleConnection(), "pooling-test");
         var tenantA = Guid.NewGuid();
-        await using (var writer = new UnitOfWork(dataSource, Accessor(tenantA)))
+        await using (var writer = new UnitOfWork(dataSource, TestContexts.Accessor(tenantA)))
         {
             await (await writer.GetDbAsync()).ExecuteAsync("insert into widgets.widgets (id, name) values (@id, 'a')", new DataParameter("id", Guid.NewGuid()));
             await writer.CommitAsync(CancellationToken.None);
@@ -63,7 +63,7 @@ public sealed class UnitOfWorkPoolingTests(KernelDatabaseFixture<WidgetsAddon> f
 
         Assert.Equal(("", "", "off"), await SessionStateAsync(dataSource));
 
-        await using (var reader = new UnitOfWork(dataSource, Accessor(Guid.NewGuid())) { ReadOnly = true })
+        await using (var reader = new UnitOfWork(dataSource, TestContexts.Accessor(Guid.NewGuid())) { ReadOnly = true })
         {
             Assert.Equal(0, await (await reader.GetDbAsync()).ExecuteAsync<int>("select count(*)::int from widgets.widgets"));
         }
@@ -76,7 +76,7 @@ public sealed class UnitOfWorkPoolingTests(KernelDatabaseFixture<WidgetsAddon> f
     {
         await using var dataSource = KernelDataSource.Create(SingleConnection(), "pooling-test");
         var tenantA = Guid.NewGuid();
-        await using (var rogue = new UnitOfWork(dataSource, Accessor(tenantA)))
+        await using (var rogue = new UnitOfWork(dataSource, TestContexts.Accessor(tenantA)))
         {
             var db = await rogue.GetDbAsync();
             await db.ExecuteAsync("insert into widgets.widgets (id, name) values (@id, 'a')", new DataParameter("id", Guid.NewGuid()));
@@ -87,7 +87,7 @@ public sealed class UnitOfWorkPoolingTests(KernelDatabaseFixture<WidgetsAddon> f
         Assert.Equal(tenantA.ToString(), (await SessionStateAsync(dataSource)).Tenant); // It did leak into the session...
         foreach (var readOnly in new[] { true, false })
         {
-            await using var next = new UnitOfWork(dataSource, Accessor(null)) { ReadOnly = readOnly };
+            await using var next = new UnitOfWork(dataSource, TestContexts.Accessor(null)) { ReadOnly = readOnly };
             var db = await next.GetDbAsync();
 
             // ...but every unit sets its own tenant (here: none) in front of its statements, so it sees nothing.
@@ -101,7 +101,7 @@ public sealed class UnitOfWorkPoolingTests(KernelDatabaseFixture<WidgetsAddon> f
     {
         await using var dataSource = KernelDataSource.Create(SingleConnection(), "pooling-test");
         var tenant = Guid.NewGuid();
-        await using var unit = new UnitOfWork(dataSource, Accessor(tenant)) { ReadOnly = true };
+        await using var unit = new UnitOfWork(dataSource, TestContexts.Accessor(tenant)) { ReadOnly = true };
         var db = await unit.GetDbAsync();
 
         Assert.Equal(tenant.ToString(), await db.ExecuteAsync<string>("select current_setting('app.tenant_id')"));
@@ -126,6 +126,4 @@ public sealed class UnitOfWorkPoolingTests(KernelDatabaseFixture<WidgetsAddon> f
 
     private string SingleConnection() =>
         new NpgsqlConnectionStringBuilder(fixture.Database.RuntimeConnectionString) { MaxPoolSize = 1 }.ConnectionString;
-
-    private static KernelContextAccessor Accessor(Guid? tenant) => TestContexts.Accessor(tenant);
 }
