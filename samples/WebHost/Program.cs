@@ -2,9 +2,13 @@ using Addons.Requests;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using WebHost.Demo;
 using WebHost.Identity;
+using WebHost.Telemetry;
 
 var command = args.FirstOrDefault(a => !a.StartsWith('-'));
 var builder = WebApplication.CreateBuilder(args);
+
+// Exporters (OTLP, console), JSON logs and error tracking, each behind its own setting; none by default.
+builder.AddSampleTelemetry();
 
 // The kernel and its addons. Everything an addon needs (context, auth decision, unit of work under
 // row-level security, error envelope, audit, telemetry) comes from here.

@@ -32,7 +32,7 @@ internal sealed class DemoClient(HttpClient http, string email)
         return response;
     }
 
-    public async Task<(HttpResponseMessage Response, JsonNode? Body)> SendAsync(HttpMethod method, string path, object? body = null, string? ifMatch = null)
+    public async Task<(HttpResponseMessage Response, JsonNode? Body)> SendAsync(HttpMethod method, string path, object? body = null, string? ifMatch = null, string? traceparent = null)
     {
         using var request = new HttpRequestMessage(method, path);
         if (AccessToken is not null)
@@ -43,6 +43,11 @@ internal sealed class DemoClient(HttpClient http, string email)
         if (ifMatch is not null)
         {
             request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+
+        if (traceparent is not null)
+        {
+            request.Headers.TryAddWithoutValidation("traceparent", traceparent);
         }
 
         if (body is not null)

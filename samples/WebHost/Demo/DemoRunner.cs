@@ -21,6 +21,7 @@ internal static class DemoRunner
     public static async Task<int> RunAsync(WebApplication app)
     {
         var report = new DemoReport(Console.Out);
+        using var traces = new DemoTraces();
         await app.StartAsync();
         try
         {
@@ -33,7 +34,7 @@ internal static class DemoRunner
             await IdentityAsync(report, alice, bob, carol);
             var requestA = await RequestsAsync(report, alice, bob);
             await RolesAndAuditAsync(report, alice, carol, requestA);
-            await JobsAsync(report, alice, bob);
+            await JobsAsync(report, traces, alice, bob);
             await RefreshAsync(report, http, alice);
         }
         catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or NullReferenceException)
@@ -184,12 +185,13 @@ internal static class DemoRunner
             $"issuer {discoveryBody?["issuer"]}, jwks_uri {discoveryBody?["jwks_uri"]}");
     }
 
-    private static async Task JobsAsync(DemoReport report, DemoClient alice, DemoClient bob)
+    private static async Task JobsAsync(DemoReport report, DemoTraces traces, DemoClient alice, DemoClient bob)
     {
         report.Section("Durable jobs: a reminder enqueued by a request runs as its tenant and actor");
         var (_, request) = await alice.SendAsync(HttpMethod.Post, "/api/requests", new { title = "Renew the office lease" });
         var requestId = (string)request!["id"]!;
-        var (remind, remindBody) = await alice.SendAsync(HttpMethod.Post, $"/api/requests/{requestId}/remind");
+        var (traceparent, traceId) = DemoTraces.NewTrace();
+        var (remind, remindBody) = await alice.SendAsync(HttpMethod.Post, $"/api/requests/{requestId}/remind", traceparent: traceparent);
         var jobId = (string?)remindBody?["jobId"];
         report.Check("alice asks for a reminder: 202 with a job id", remind.StatusCode == HttpStatusCode.Accepted && jobId is not null,
             $"{(int)remind.StatusCode}, job {jobId}");
@@ -203,6 +205,16 @@ internal static class DemoRunner
         }
 
         report.Check("a worker ran the job", state == "succeeded", $"state {state}");
+
+        // One trace: the request's span, the enqueue span under it, and the run's span under the enqueue.
+        var spans = traces.Of(traceId);
+        var route = spans.FirstOrDefault(s => s.OperationName == "requests.remind");
+        var enqueue = spans.FirstOrDefault(s => s.OperationName == "job enqueue requests.reminder");
+        var run = spans.FirstOrDefault(s => s.OperationName == "job requests.reminder" && s.GetTagItem("kernel.job.id")?.ToString() == jobId);
+        report.Check("one trace links the request, the enqueue and the job run",
+            route is not null && enqueue?.ParentSpanId == route.SpanId && run?.ParentSpanId == enqueue.SpanId
+            && (string?)run.GetTagItem("kernel.tenant_id") == alice.Tenant.ToString(),
+            $"trace {traceId}: {route?.OperationName} {route?.SpanId} > {enqueue?.OperationName} {enqueue?.SpanId} > {run?.OperationName} {run?.SpanId}");
         var (_, reminders) = await alice.SendAsync(HttpMethod.Get, $"/api/requests/{requestId}/reminders");
         var first = reminders?.AsArray().FirstOrDefault();
         var aliceId = alice.UserId.ToString();

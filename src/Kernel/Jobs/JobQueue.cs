@@ -22,14 +22,32 @@ internal sealed class JobQueue(KernelContextAccessor contextAccessor, IServicePr
     {
         ArgumentNullException.ThrowIfNull(type);
         var definition = Resolve(type, typeof(TPayload), nameof(payload));
-        var (envelope, context) = Envelope(definition, options ?? new JobOptions(), Serialize(type, definition.PayloadType, payload));
-        if (context is null)
+        options ??= new JobOptions();
+        using var activity = StartEnqueue(definition, options, 1);
+        try
         {
-            return await store.EnqueueAsync(envelope, cancellationToken).ConfigureAwait(false);
-        }
+            var (envelope, context) = Envelope(definition, options, Serialize(type, definition.PayloadType, payload));
+            Guid id;
+            if (context is null)
+            {
+                id = await store.EnqueueAsync(envelope, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await using var batch = await services.GetRequiredService<UnitOfWork>().CreateBatchAsync(cancellationToken).ConfigureAwait(false);
+                id = await JobStore.EnqueueAsync(batch, envelope, cancellationToken).ConfigureAwait(false);
+            }
 
-        await using var batch = await services.GetRequiredService<UnitOfWork>().CreateBatchAsync(cancellationToken).ConfigureAwait(false);
-        return await JobStore.EnqueueAsync(batch, envelope, cancellationToken).ConfigureAwait(false);
+            // A unique key can resolve to the job already queued: the span names the job the caller gets back.
+            activity?.SetTag("messaging.message.id", id.ToString());
+            JobTelemetry.CountEnqueued(definition.Name, 1);
+            return id;
+        }
+        catch (Exception ex) when (activity is not null)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            throw;
+        }
     }
 
     public async Task<IReadOnlyList<Guid>> EnqueueManyAsync<TPayload>(JobDefinition<TPayload> job, IEnumerable<TPayload> payloads, JobOptions? options = null, CancellationToken cancellationToken = default)
@@ -49,25 +67,42 @@ internal sealed class JobQueue(KernelContextAccessor contextAccessor, IServicePr
             return [];
         }
 
-        var (envelope, context) = Envelope(definition, options, string.Empty);
-        var ids = new Guid[json.Length];
-        for (var i = 0; i < ids.Length; i++)
+        using var activity = StartEnqueue(definition, options, json.Length);
+        try
         {
-            ids[i] = Guid.CreateVersion7();
-        }
+            var (envelope, context) = Envelope(definition, options, string.Empty);
+            var ids = new Guid[json.Length];
+            for (var i = 0; i < ids.Length; i++)
+            {
+                ids[i] = Guid.CreateVersion7();
+            }
 
-        if (context is null)
-        {
-            await store.EnqueueManyAsync(envelope, ids, json, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await using var batch = await services.GetRequiredService<UnitOfWork>().CreateBatchAsync(cancellationToken).ConfigureAwait(false);
-            await JobStore.EnqueueManyAsync(batch, envelope, ids, json, cancellationToken).ConfigureAwait(false);
-        }
+            if (context is null)
+            {
+                await store.EnqueueManyAsync(envelope, ids, json, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await using var batch = await services.GetRequiredService<UnitOfWork>().CreateBatchAsync(cancellationToken).ConfigureAwait(false);
+                await JobStore.EnqueueManyAsync(batch, envelope, ids, json, cancellationToken).ConfigureAwait(false);
+            }
 
-        return ids;
+            JobTelemetry.CountEnqueued(definition.Name, ids.Length);
+            return ids;
+        }
+        catch (Exception ex) when (activity is not null)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            throw;
+        }
     }
+
+    /// <summary>The enqueue span, in the tenant the job will get (the envelope's traceparent is read from it).</summary>
+    private Activity? StartEnqueue(JobDefinition definition, JobOptions options, int count) =>
+        JobTelemetry.StartEnqueue(
+            definition.Name,
+            definition.Scope == JobScope.System ? null : (contextAccessor.IsEstablished ? contextAccessor.Current.TenantId : null) ?? options.TenantId,
+            count);
 
     private JobDefinition Resolve(string type, Type payloadType, string parameter)
     {

@@ -125,6 +125,11 @@ internal sealed partial class JobWorker(
                 {
                     // Not cancellable: a claim that committed but whose rows were dropped would strand its jobs until their leases expire.
                     var jobs = await store.ClaimAsync(WorkerId, limit, _options.LeaseDuration, reclaim, CancellationToken.None).ConfigureAwait(false);
+                    if (JobTelemetry.ClaimSize.Enabled)
+                    {
+                        JobTelemetry.ClaimSize.Record(jobs.Count);
+                    }
+
                     if (reclaim)
                     {
                         lastReclaim = lastClaim;
@@ -216,7 +221,13 @@ internal sealed partial class JobWorker(
     {
         var job = running.Job;
         ActivityContext.TryParse(job.Traceparent, null, out var parent);
-        using var activity = KernelTelemetry.ActivitySource.StartActivity($"job {job.Type}", ActivityKind.Consumer, parent);
+        using var activity = KernelTelemetry.ActivitySource.HasListeners()
+            ? KernelTelemetry.ActivitySource.StartActivity("job " + job.Type, ActivityKind.Consumer, parent)
+            : null;
+        activity?.SetTag("messaging.system", "kernel");
+        activity?.SetTag("messaging.operation.type", "process");
+        activity?.SetTag("messaging.destination.name", job.Type);
+        activity?.SetTag("messaging.message.id", job.Id.ToString());
         activity?.SetTag("kernel.job.type", job.Type);
         activity?.SetTag("kernel.job.id", job.Id);
         activity?.SetTag("kernel.job.attempt", job.Attempts);
@@ -230,9 +241,10 @@ internal sealed partial class JobWorker(
             outcome = await RunInScopeAsync(running, activity, parent).ConfigureAwait(false);
         }
 
-        if (outcome != JobState.Succeeded)
+        if (outcome != JobState.Succeeded && activity is not null)
         {
-            activity?.SetStatus(ActivityStatusCode.Error, outcome);
+            activity.SetTag("error.type", outcome);
+            activity.SetStatus(ActivityStatusCode.Error, outcome);
         }
 
         var type = new KeyValuePair<string, object?>("kernel.job.type", job.Type);
@@ -397,7 +409,8 @@ internal sealed partial class JobWorker(
     [LoggerMessage(EventId = 4002, Level = LogLevel.Debug, Message = "Job {Type} {JobId} succeeded on attempt {Attempt}")]
     private static partial void LogSucceeded(ILogger logger, string type, Guid jobId, int attempt);
 
-    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Job {Type} {JobId} failed attempt {Attempt} of {MaxAttempts}")]
+    // Error: an exception escaped the handler, whether or not a retry follows; error trackers report these.
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Error, Message = "Job {Type} {JobId} failed attempt {Attempt} of {MaxAttempts}")]
     private static partial void LogAttemptFailed(ILogger logger, Exception exception, string type, Guid jobId, int attempt, int maxAttempts);
 
     [LoggerMessage(EventId = 4004, Level = LogLevel.Error, Message = "Job {Type} {JobId} is dead after {Attempts} attempt(s): {Error}")]

@@ -27,6 +27,9 @@ internal static class JobsServiceCollectionExtensions
         services.TryAddScoped<IJobQueue>(sp => sp.GetRequiredService<JobQueue>());
         services.TryAddSingleton<JobWorker>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<JobWorker>());
+        services.AddMetrics();
+        services.TryAddSingleton<JobQueueGauges>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<JobQueueGauges>());
         services.AddScheduler();
         services.AddSingleton<IHostedService, JobScheduler>();
         return services;

@@ -44,10 +44,14 @@ internal sealed partial class KernelMiddleware(
         }
 
         var started = timeProvider.GetTimestamp();
+
+        // A child of ASP.NET Core's server span (which carries the HTTP semantic conventions); null, and free, when
+        // nothing listens to the kernel's source.
         using var activity = KernelTelemetry.ActivitySource.StartActivity(route.Name, ActivityKind.Internal);
         activity?.SetTag("kernel.route", route.Name);
         activity?.SetTag("kernel.correlation_id", correlationId);
         IDisposable? scope = null;
+        string? errorCode = null;
         try
         {
             var context = await EstablishAsync(httpContext, route, correlationId, activity).ConfigureAwait(false);
@@ -60,7 +64,9 @@ internal sealed partial class KernelMiddleware(
             if (!httpContext.Response.HasStarted && httpContext.Response.StatusCode >= 400)
             {
                 // A handler returned a bare status result (Results.NotFound()): give it the envelope too.
-                await ErrorEnvelope.WriteAsync(httpContext, ErrorMapper.FromStatus(httpContext.Response.StatusCode)).ConfigureAwait(false);
+                var error = ErrorMapper.FromStatus(httpContext.Response.StatusCode);
+                errorCode = error.Code;
+                await ErrorEnvelope.WriteAsync(httpContext, error).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (httpContext.RequestAborted.IsCancellationRequested)
@@ -70,12 +76,12 @@ internal sealed partial class KernelMiddleware(
         catch (Exception ex)
         {
             var error = ErrorMapper.Map(ex, out var unexpected);
+            errorCode = error.Code;
             if (unexpected || error.Status >= 500)
             {
                 LogFailed(logger, ex, route.Name, error.Code);
             }
 
-            activity?.SetStatus(ActivityStatusCode.Error, error.Code);
             if (error.Code == KernelErrorCodes.Forbidden)
             {
                 await AuditDenialAsync(httpContext, route, error.Status).ConfigureAwait(false);
@@ -95,11 +101,23 @@ internal sealed partial class KernelMiddleware(
         {
             scope?.Dispose();
             var status = httpContext.Response.StatusCode;
-            activity?.SetTag("http.response.status_code", status);
-            KernelTelemetry.RouteDuration.Record(
-                timeProvider.GetElapsedTime(started).TotalSeconds,
-                new KeyValuePair<string, object?>("kernel.route", route.Name),
-                new KeyValuePair<string, object?>("http.response.status_code", status));
+            if (activity is not null)
+            {
+                activity.SetTag("http.response.status_code", status);
+                if (errorCode is not null)
+                {
+                    activity.SetTag("error.type", errorCode);
+                    activity.SetStatus(ActivityStatusCode.Error, errorCode);
+                }
+            }
+
+            if (KernelTelemetry.RouteDuration.Enabled)
+            {
+                KernelTelemetry.RouteDuration.Record(
+                    timeProvider.GetElapsedTime(started).TotalSeconds,
+                    new KeyValuePair<string, object?>("kernel.route", route.Name),
+                    new KeyValuePair<string, object?>("kernel.status_class", KernelTelemetry.StatusClass(status)));
+            }
         }
     }
 
