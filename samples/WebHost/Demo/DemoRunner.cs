@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Net;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -190,8 +192,15 @@ internal static class DemoRunner
         report.Section("Durable jobs: a reminder enqueued by a request runs as its tenant and actor");
         var (_, request) = await alice.SendAsync(HttpMethod.Post, "/api/requests", new { title = "Renew the office lease" });
         var requestId = (string)request!["id"]!;
-        var (traceparent, traceId) = DemoTraces.NewTrace();
-        var (remind, remindBody) = await alice.SendAsync(HttpMethod.Post, $"/api/requests/{requestId}/remind", traceparent: traceparent);
+        HttpResponseMessage remind;
+        JsonNode? remindBody;
+        ActivityTraceId traceId;
+        using (var client = DemoTraces.StartClientSpan("demo remind"))
+        {
+            traceId = client.TraceId;
+            (remind, remindBody) = await alice.SendAsync(HttpMethod.Post, $"/api/requests/{requestId}/remind", traceparent: client.Id);
+        }
+
         var jobId = (string?)remindBody?["jobId"];
         report.Check("alice asks for a reminder: 202 with a job id", remind.StatusCode == HttpStatusCode.Accepted && jobId is not null,
             $"{(int)remind.StatusCode}, job {jobId}");

@@ -24,11 +24,17 @@ internal sealed class DemoTraces : IDisposable
         ActivitySource.AddActivityListener(_listener);
     }
 
-    /// <summary>A new W3C traceparent for a request the demo sends: its trace id is known before the request.</summary>
-    public static (string Traceparent, ActivityTraceId TraceId) NewTrace()
+    /// <summary>
+    /// The demo's own client-side span, current while it sends a request: its id goes out as the request's
+    /// traceparent, whether the demo sets the header itself or HttpClient's instrumentation (with the SDK on) injects
+    /// a child of it.
+    /// </summary>
+    public static Activity StartClientSpan(string name)
     {
-        var traceId = ActivityTraceId.CreateRandom();
-        return ($"00-{traceId.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01", traceId);
+        var activity = new Activity(name);
+        activity.SetIdFormat(ActivityIdFormat.W3C);
+        activity.ActivityTraceFlags = ActivityTraceFlags.Recorded;
+        return activity.Start();
     }
 
     /// <summary>The finished kernel spans of <paramref name="traceId"/>.</summary>
