@@ -37,6 +37,7 @@ internal sealed class KernelDocumentTransformer : IOpenApiDocumentTransformer
             document.Components.Schemas.Remove("ProblemDetails");
             document.Components.Schemas.Remove("HttpValidationProblemDetails");
         }
+
         return Task.CompletedTask;
     }
 
