@@ -1,5 +1,6 @@
 using Addons.Requests;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Scalar.AspNetCore;
 using WebHost.Demo;
 using WebHost.Identity;
 using WebHost.Telemetry;
@@ -12,7 +13,7 @@ builder.AddSampleTelemetry();
 
 // The kernel and its addons. Everything an addon needs (context, auth decision, unit of work under
 // row-level security, error envelope, audit, telemetry) comes from here.
-builder.Services.AddKernel(builder.Configuration).AddAddon<RequestsAddon>().AddAddon<DevIdentityAddon>();
+builder.Services.AddKernel(builder.Configuration).AddAddon<RequestsAddon>().AddAddon<DevIdentityAddon>().AddOpenApi();
 
 // No connection string configured? Start a private PostgreSQL for this process (dev and demo only).
 builder.Services.AddLocalPostgresWhenUnconfigured();
@@ -39,6 +40,14 @@ var app = builder.Build();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).ExcludeFromKernel();
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(KernelHealthChecksBuilderExtensions.ReadyTag) }).ExcludeFromKernel();
 app.MapDevIdentityProvider();
+
+// The OpenAPI 3.1 document of every route at /openapi/v1.json; in Development, a browsable reference at /scalar/v1.
+app.MapOpenApi().ExcludeFromKernel();
+if (app.Environment.IsDevelopment())
+{
+    app.MapScalarApiReference().ExcludeFromKernel();
+}
+
 app.MapKernel();
 
 switch (command)

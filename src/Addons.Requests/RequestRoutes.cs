@@ -17,12 +17,21 @@ internal static class RequestRoutes
 
     public static void Map(KernelRouteGroup requests)
     {
-        requests.MapPost("", "requests.create", RouteAccess.Permission(RequestPermissions.Create), CreateAsync);
+        // Handlers that return IResult (for Created/Accepted and the ETag) declare their response types here, so the
+        // OpenAPI document has their schemas; the kernel adds its own error responses to every route.
+        requests.MapPost("", "requests.create", RouteAccess.Permission(RequestPermissions.Create), CreateAsync)
+            .Produces<RequestResponse>(StatusCodes.Status201Created);
         requests.MapGet("", "requests.list", RouteAccess.Permission(RequestPermissions.Read), ListAsync);
-        requests.MapGet("/{id:guid}", "requests.get", RouteAccess.Permission(RequestPermissions.Read), GetAsync);
-        requests.MapPatch("/{id:guid}", "requests.update", RouteAccess.Permission(RequestPermissions.Update), UpdateAsync);
-        requests.MapPost("/{id:guid}/transition", "requests.transition", RouteAccess.Permission(RequestPermissions.Transition), TransitionAsync);
-        requests.MapPost("/{id:guid}/remind", "requests.remind", RouteAccess.Permission(RequestPermissions.Remind), RemindAsync);
+        requests.MapGet("/{id:guid}", "requests.get", RouteAccess.Permission(RequestPermissions.Read), GetAsync)
+            .Produces<RequestResponse>();
+        requests.MapPatch("/{id:guid}", "requests.update", RouteAccess.Permission(RequestPermissions.Update), UpdateAsync)
+            .Produces<RequestResponse>()
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        requests.MapPost("/{id:guid}/transition", "requests.transition", RouteAccess.Permission(RequestPermissions.Transition), TransitionAsync)
+            .Produces<RequestResponse>()
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        requests.MapPost("/{id:guid}/remind", "requests.remind", RouteAccess.Permission(RequestPermissions.Remind), RemindAsync)
+            .Produces<RemindResponse>(StatusCodes.Status202Accepted);
         requests.MapGet("/{id:guid}/reminders", "requests.reminders", RouteAccess.Permission(RequestPermissions.Read), RemindersAsync);
     }
 

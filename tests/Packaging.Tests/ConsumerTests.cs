@@ -54,6 +54,36 @@ public sealed class ConsumerTests(PackedFeed feed)
         Assert.Contains("REQUESTS 401", run.Output, StringComparison.Ordinal);
     }
 
+    private const string RawDatabase = """
+        using Npgsql;
+
+        namespace Consumer;
+
+        internal static class Reports
+        {
+            public static async Task<long> CountAsync(string cs)
+            {
+                await using var connection = new NpgsqlConnection(cs);
+                await using var dataSource = NpgsqlDataSource.Create(cs);
+                await using var command = dataSource.CreateCommand("select count(*) from kernel.audit_log");
+                return (long)(await command.ExecuteScalarAsync())!;
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task A_raw_connection_and_a_data_source_in_an_app_without_addons_show_KRN3001()
+    {
+        var project = CreateConsumer("rawdb");
+        await File.WriteAllTextAsync(Path.Combine(project, "Reports.cs"), RawDatabase);
+
+        var build = await DotNet.RunAsync(project, TimeSpan.FromMinutes(8), "build", "-c", "Release", "--no-incremental");
+        Assert.True(build.ExitCode == 0, build.Output);
+        Assert.Matches(@"Reports\.cs\(9,\d+\): warning KRN3001: 'new NpgsqlConnection'", build.Output);
+        Assert.Matches(@"Reports\.cs\(10,\d+\): warning KRN3001: 'NpgsqlDataSource\.Create'", build.Output);
+        Assert.Contains("docs/rules/KRN3001.md", build.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_raw_endpoint_and_a_header_read_tenant_show_KRN_warnings_with_help_links()
     {
@@ -73,30 +103,7 @@ public sealed class ConsumerTests(PackedFeed feed)
         var directory = Path.Combine(feed.Root, "consumer-" + name);
         Directory.CreateDirectory(directory);
 
-        // A folder of its own: nothing of the repository's build policy or package versions leaks in.
-        File.WriteAllText(Path.Combine(directory, "Directory.Build.props"), "<Project />");
-        File.WriteAllText(Path.Combine(directory, "Directory.Build.targets"), "<Project />");
-        File.WriteAllText(Path.Combine(directory, "Directory.Packages.props"), "<Project />");
-        File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{feed.Feed}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" protocolVersion="3" />
-              </packageSources>
-              <packageSourceMapping>
-                <packageSource key="local">
-                  <package pattern="Kernel" />
-                  <package pattern="Kernel.Testing" />
-                  <package pattern="Addons.Requests" />
-                </packageSource>
-                <packageSource key="nuget.org">
-                  <package pattern="*" />
-                </packageSource>
-              </packageSourceMapping>
-            </configuration>
-            """);
+        feed.Isolate(directory);
         File.WriteAllText(Path.Combine(directory, "Consumer.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk.Web">
               <PropertyGroup>

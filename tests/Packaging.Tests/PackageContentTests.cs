@@ -42,6 +42,23 @@ public sealed class PackageContentTests(PackedFeed feed)
         Assert.DoesNotContain(dependencies, id => id.StartsWith("Kernel.Analyzers", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("kernel-app")]
+    [InlineData("kernel-addon")]
+    public void The_templates_reference_the_Kernel_of_their_own_release_and_ship_no_assembly(string template)
+    {
+        using var nupkg = ZipFile.OpenRead(feed.PackagePath("Kernel.Templates"));
+        Assert.DoesNotContain(nupkg.Entries, e => e.FullName.StartsWith("lib/", StringComparison.Ordinal));
+        Assert.Equal("Template", Element(Nuspec(nupkg), "packageTypes")?.Elements().Single().Attribute("name")?.Value);
+
+        var config = nupkg.GetEntry($"content/{template}/.template.config/template.json");
+        Assert.NotNull(config);
+        using var reader = new StreamReader(config!.Open());
+        var json = reader.ReadToEnd();
+        Assert.Contains($"\"defaultValue\": \"{feed.Version}\"", json, StringComparison.Ordinal);
+        Assert.Contains(nupkg.Entries, e => e.FullName == $"content/{template}/src/KernelAddon/Migrations/0001_items.sql");
+    }
+
     private static XElement Nuspec(ZipArchive nupkg)
     {
         var entry = nupkg.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));

@@ -6,11 +6,13 @@ using Microsoft.CodeAnalysis.Operations;
 namespace Kernel.Analyzers.Data;
 
 /// <summary>
-/// KRN3001: addon code that reaches PostgreSQL around the kernel's unit of work — <c>new NpgsqlConnection</c>,
+/// KRN3001: code that reaches PostgreSQL around the kernel's unit of work — <c>new NpgsqlConnection</c>,
 /// <c>new NpgsqlCommand</c>, <c>NpgsqlDataSource.Create…</c>, a data source builder, opening connections or
 /// commands from a data source, or creating linq2db <c>DataConnection</c>s / <c>DataContext</c>s directly. Such
-/// work runs without <c>app.tenant_id</c>, so row-level security cannot isolate tenants. Addon code is every
-/// project that declares an <c>IAddon</c>; the host's composition root is not checked.
+/// work runs without <c>app.tenant_id</c>, so row-level security cannot isolate tenants. Every project that
+/// references the kernel is checked, with or without an <c>IAddon</c>: an app that keeps its features in the host
+/// project is as exposed as an addon. The composition root's deliberate exceptions (a tool, a separate service's
+/// pool) are suppressed one type or member at a time with a justification (docs/rules/KRN3001.md).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class UnitOfWorkBypassAnalyzer : KernelAnalyzer
@@ -21,11 +23,6 @@ public sealed class UnitOfWorkBypassAnalyzer : KernelAnalyzer
 
     private protected override void OnKernelCompilationStart(CompilationStartAnalysisContext context, WellKnownTypes types)
     {
-        if (types.AddonTypesOf(context.Compilation.Assembly).IsEmpty)
-        {
-            return;
-        }
-
         var created = new[]
         {
             types.NpgsqlConnection, types.NpgsqlCommand, types.NpgsqlBatch, types.NpgsqlDataSourceBuilder,

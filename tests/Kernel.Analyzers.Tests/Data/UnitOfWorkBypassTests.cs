@@ -73,14 +73,37 @@ public sealed class UnitOfWorkBypassTests
             """);
 
     [Fact]
-    public Task A_project_without_an_addon_is_not_addon_code() =>
+    public Task A_project_without_an_addon_is_checked_too() =>
         Verify.VerifyAsync(
             """
             using Npgsql;
 
-            static class Tool
+            static class Features
             {
-                public static NpgsqlConnection Open(string cs) => new NpgsqlConnection(cs);
+                public static NpgsqlConnection Open(string cs) => {|#0:new NpgsqlConnection(cs)|};
+
+                public static NpgsqlDataSource Pool(string cs) => {|#1:NpgsqlDataSource.Create(cs)|};
+            }
+
+            static class KernelIsReferenced
+            {
+                public static System.Type T => typeof(Kernel.IAddon);
+            }
+            """,
+            Verify.Diagnostic(DiagnosticDescriptors.UnitOfWorkBypass).WithLocation(0).WithArguments("new NpgsqlConnection"),
+            Verify.Diagnostic(DiagnosticDescriptors.UnitOfWorkBypass).WithLocation(1).WithArguments("NpgsqlDataSource.Create"));
+
+    [Fact]
+    public Task A_justified_suppression_on_a_composition_root_type_is_the_way_out() =>
+        Verify.VerifyAsync(
+            """
+            using System.Diagnostics.CodeAnalysis;
+            using Npgsql;
+
+            [SuppressMessage("Kernel.Data", "KRN3001", Justification = "A maintenance tool that runs as the owner role, outside any tenant.")]
+            static class MaintenanceTool
+            {
+                public static NpgsqlDataSource Pool(string cs) => NpgsqlDataSource.Create(cs);
             }
 
             static class KernelIsReferenced
