@@ -91,6 +91,10 @@ public sealed partial class DatabaseOutageTests
         Assert.False(host.HasExited);
         Assert.InRange(claimWarnings, 1, 10); // Exponential backoff: a handful of warnings, not one per poll.
         Assert.DoesNotContain("INTERNAL_ERROR", host.Output, StringComparison.Ordinal);
+
+        // The outage logged plenty of connection failures; none carries a password.
+        Assert.DoesNotContain(new Npgsql.NpgsqlConnectionStringBuilder(cluster.RuntimeConnectionString).Password!, host.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(new Npgsql.NpgsqlConnectionStringBuilder(cluster.OwnerConnectionString).Password!, host.Output, StringComparison.Ordinal);
     }
 
     [GeneratedRegex(@"\[4006\]")]
