@@ -104,7 +104,7 @@ public sealed class WorkerTests(JobsFixture fixture) : IClassFixture<JobsFixture
 
         Assert.Equal(
             [2, 4, 8, 16, 30, 30],
-            new[] { 1, 2, 3, 4, 5, 1000 }.Select(n => Data.KernelListener.Backoff(n, first, cap).TotalSeconds));
+            new[] { 1, 2, 3, 4, 5, 1000 }.Select(n => Data.OutageBackoff.Delay(n, first, cap).TotalSeconds));
     }
 
     private Task InsertRawAsync(Guid id, string type, string payload, string state = "queued", string? lockedBy = null, int attempts = 0) =>

@@ -84,7 +84,7 @@ internal sealed partial class KernelListener(
                 grants.NotListening();
                 dataSource.DataSource.Clear();
                 failures++;
-                var delay = Backoff(failures, FirstRetryDelay, MaxRetryDelay);
+                var delay = OutageBackoff.Delay(failures, FirstRetryDelay, MaxRetryDelay);
                 LogListenFailed(logger, ex, failures, delay);
                 try
                 {
@@ -116,10 +116,6 @@ internal sealed partial class KernelListener(
             JobsAvailable?.Invoke();
         }
     }
-
-    /// <summary>The delay after the <paramref name="failures"/>-th failure in a row: <paramref name="first"/>·2^(n−1), at most <paramref name="max"/>.</summary>
-    internal static TimeSpan Backoff(int failures, TimeSpan first, TimeSpan max) =>
-        TimeSpan.FromTicks(Math.Min(max.Ticks, first.Ticks * (1L << Math.Clamp(failures - 1, 0, 20))));
 
     [LoggerMessage(EventId = 1301, Level = LogLevel.Warning, Message = "Listening for kernel notifications failed ({Failures} in a row); retrying in {Delay}")]
     private static partial void LogListenFailed(ILogger logger, Exception exception, int failures, TimeSpan delay);

@@ -160,7 +160,7 @@ internal sealed partial class JobWorker(
                     // Never let the loop die: a BackgroundService that throws stops the whole host. Back off
                     // exponentially, so an outage costs a warning every half minute at most, not one per poll.
                     claimFailures++;
-                    claimBackoff = KernelListener.Backoff(claimFailures, _options.PollInterval, MaxClaimBackoff);
+                    claimBackoff = OutageBackoff.Delay(claimFailures, _options.PollInterval, MaxClaimBackoff);
                     LogClaimFailed(logger, ex, claimFailures, claimBackoff);
                     backlog = false;
                 }
