@@ -72,11 +72,11 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         Guid quick, slow;
         await using (var enqueuer = new JobsHost(_database, new Dictionary<string, string?> { ["Kernel:Jobs:WorkerEnabled"] = "false" }))
         {
-            quick = await Contexts.EnqueueAsAsync(enqueuer.Services, tenant, EffectJob.Definition, new EffectPayload(DelayMs: 1_000));
-            slow = await Contexts.EnqueueAsAsync(enqueuer.Services, tenant, EffectJob.Definition, new EffectPayload(DelayMs: 8_000));
+            quick = await Contexts.EnqueueAsAsync(enqueuer.Services, tenant, EffectJob.Definition, new EffectPayload(DelayMs: 200));
+            slow = await Contexts.EnqueueAsAsync(enqueuer.Services, tenant, EffectJob.Definition, new EffectPayload(DelayMs: 12_000));
         }
 
-        using (var first = WorkerProcess.Start(_database, new Dictionary<string, string>(WorkerSettings) { ["shutdownTimeoutSeconds"] = "3" }))
+        using (var first = WorkerProcess.Start(_database, new Dictionary<string, string>(WorkerSettings) { ["shutdownTimeoutSeconds"] = "5" }))
         {
             await Owner.WaitForAsync(_database, quick, TimeSpan.FromSeconds(30), "running", "succeeded");
             await Owner.WaitForAsync(_database, slow, TimeSpan.FromSeconds(30), "running");
@@ -86,7 +86,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
             Assert.True(exitCode == 0, $"exit code {exitCode}:{Environment.NewLine}{first.Output}");
         }
 
-        Assert.Equal(("succeeded", 1), Pick(await Owner.JobAsync(_database, quick)));
+        Assert.Equal(("succeeded", 1), Pick(await Owner.JobAsync(_database, quick))); // Finished within the shutdown timeout.
         Assert.Equal(("queued", 0), Pick(await Owner.JobAsync(_database, slow))); // Released, its attempt not used up.
         Assert.Equal(0L, await Owner.ScalarAsync<long>(_database, "select count(*) from jobstest.effects where job_id = $1", slow));
 
