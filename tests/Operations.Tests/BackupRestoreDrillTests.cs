@@ -28,7 +28,7 @@ public sealed partial class BackupRestoreDrillTests
             var (tenantA, tenantB) = (Guid.NewGuid(), Guid.NewGuid());
             var requestsOfA = new List<string>();
             var queued = new List<string>();
-            await using (var host = await SampleHostProcess.StartAsync(null, Sql.HostSettings(runtime, owner, ("Kernel:Jobs:WorkerEnabled", "false"), ("Kernel:Jobs:SchedulerEnabled", "false"))))
+            await using (var host = await SampleHostProcess.StartAsync(null, SampleHostProcess.Settings(runtime, owner, ("Kernel:Jobs:WorkerEnabled", "false"), ("Kernel:Jobs:SchedulerEnabled", "false"))))
             {
                 using var a = host.ClientAs(tenantA, "alice", "member");
                 using var b = host.ClientAs(tenantB, "bob", "member");
@@ -73,12 +73,12 @@ public sealed partial class BackupRestoreDrillTests
             Assert.Equal(0, await CountAsTenantAsync(runtime, null));
 
             // 6. The migration journal matches the code: nothing to apply, no drift.
-            var (exitCode, output) = await SampleHostProcess.RunAsync("migrate", Sql.HostSettings(runtime, owner));
+            var (exitCode, output) = await SampleHostProcess.RunAsync("migrate", SampleHostProcess.Settings(runtime, owner));
             Assert.True(exitCode == 0, output);
             Assert.Contains("Applied 0 migration(s).", output, StringComparison.Ordinal);
 
             // 7. The application starts on the restore, serves tenant A its requests, and runs the jobs queued before the backup.
-            await using var again = await SampleHostProcess.StartAsync(null, Sql.HostSettings(runtime, owner));
+            await using var again = await SampleHostProcess.StartAsync(null, SampleHostProcess.Settings(runtime, owner));
             using var alice = again.ClientAs(tenantA, "alice", "member");
             Assert.Equal(requestsOfA.Order(StringComparer.Ordinal), (await Api.ListRequestIdsAsync(alice)).Order(StringComparer.Ordinal));
             var ids = queued.Select(Guid.Parse).ToArray();

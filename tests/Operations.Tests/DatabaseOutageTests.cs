@@ -26,7 +26,7 @@ public sealed partial class DatabaseOutageTests
         await using var cluster = await LocalPostgresCluster.StartAsync();
         await using var bouncer = throughPgBouncer ? await PgBouncer.StartAsync(cluster.Port, cluster.RuntimeConnectionString) : null;
         var runtime = bouncer?.Through(cluster.RuntimeConnectionString) ?? cluster.RuntimeConnectionString;
-        await using var host = await SampleHostProcess.StartAsync(null, Sql.HostSettings(
+        await using var host = await SampleHostProcess.StartAsync(null, SampleHostProcess.Settings(
             runtime,
             cluster.OwnerConnectionString,
             ("Kernel:Database:NotificationConnectionString", cluster.RuntimeConnectionString),

@@ -11,7 +11,7 @@ public sealed class GracefulShutdownTests
     public async Task On_SIGTERM_under_load_in_flight_requests_complete_no_job_is_left_running_and_the_exit_code_is_0()
     {
         await using var cluster = await LocalPostgresCluster.StartAsync();
-        var settings = Sql.HostSettings(cluster.RuntimeConnectionString, cluster.OwnerConnectionString, ("Kernel:Jobs:Concurrency", "4"));
+        var settings = SampleHostProcess.Settings(cluster.RuntimeConnectionString, cluster.OwnerConnectionString, ("Kernel:Jobs:Concurrency", "4"));
         await using var host = await SampleHostProcess.StartAsync(null, settings);
         var tenants = Enumerable.Range(0, 4).Select(_ => Guid.NewGuid()).ToArray();
         var terminating = 0;

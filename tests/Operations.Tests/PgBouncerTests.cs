@@ -21,7 +21,7 @@ public sealed class PgBouncerTests : IAsyncLifetime
     {
         _cluster = await LocalPostgresCluster.StartAsync();
         _bouncer = await PgBouncer.StartAsync(_cluster.Port, _cluster.RuntimeConnectionString);
-        _host = await SampleHostProcess.StartAsync(null, Sql.HostSettings(
+        _host = await SampleHostProcess.StartAsync(null, SampleHostProcess.Settings(
             _bouncer.Through(_cluster.RuntimeConnectionString),
             _cluster.OwnerConnectionString,
             ("Kernel:Database:NotificationConnectionString", _cluster.RuntimeConnectionString)));

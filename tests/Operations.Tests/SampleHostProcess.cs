@@ -31,6 +31,22 @@ internal sealed class SampleHostProcess : IAsyncDisposable
     /// <summary>Everything the process printed so far (log lines at Warning and up, plus the kernel's Information lines).</summary>
     public string Output => string.Join(Environment.NewLine, _output);
 
+    /// <summary>The environment a sample host needs for <paramref name="runtime"/> and <paramref name="owner"/>, plus <paramref name="extra"/>.</summary>
+    public static Dictionary<string, string> Settings(string runtime, string owner, params (string Key, string Value)[] extra)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings:Kernel"] = runtime,
+            ["ConnectionStrings:KernelOwner"] = owner,
+        };
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
     /// <summary>Runs a one-shot command (<c>migrate</c>) to its end and returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(string command, IReadOnlyDictionary<string, string> settings)
     {
@@ -142,7 +158,6 @@ internal sealed class SampleHostProcess : IAsyncDisposable
             ["Kernel:Auth:Issuer"] = address.ToString().TrimEnd('/'),
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Kernel"] = "Information",
-            ["Logging:Console:FormatterName"] = "simple",
         };
         foreach (var (key, value) in settings)
         {

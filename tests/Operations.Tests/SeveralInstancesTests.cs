@@ -12,8 +12,8 @@ public sealed class SeveralInstancesTests
         var superuser = Sql.Superuser(cluster, cluster.Database);
 
         // All four start at once and migrate the same empty database (under the kernel's advisory lock).
-        var web = Sql.HostSettings(cluster.RuntimeConnectionString, cluster.OwnerConnectionString, ("Kernel:Jobs:WorkerEnabled", "false"));
-        var worker = Sql.HostSettings(cluster.RuntimeConnectionString, cluster.OwnerConnectionString, ("Kernel:Jobs:Concurrency", "4"));
+        var web = SampleHostProcess.Settings(cluster.RuntimeConnectionString, cluster.OwnerConnectionString, ("Kernel:Jobs:WorkerEnabled", "false"));
+        var worker = SampleHostProcess.Settings(cluster.RuntimeConnectionString, cluster.OwnerConnectionString, ("Kernel:Jobs:Concurrency", "4"));
         var instances = await Task.WhenAll(
             SampleHostProcess.StartAsync(null, web),
             SampleHostProcess.StartAsync(null, web),

@@ -33,20 +33,4 @@ internal static class Sql
             await Task.Delay(200);
         }
     }
-
-    /// <summary>The environment a sample host needs for <paramref name="runtime"/> and <paramref name="owner"/>, plus <paramref name="extra"/>.</summary>
-    public static Dictionary<string, string> HostSettings(string runtime, string owner, params (string Key, string Value)[] extra)
-    {
-        var settings = new Dictionary<string, string>
-        {
-            ["ConnectionStrings:Kernel"] = runtime,
-            ["ConnectionStrings:KernelOwner"] = owner,
-        };
-        foreach (var (key, value) in extra)
-        {
-            settings[key] = value;
-        }
-
-        return settings;
-    }
 }

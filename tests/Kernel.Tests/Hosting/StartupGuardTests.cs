@@ -70,6 +70,7 @@ public sealed class StartupGuardTests(KernelDatabaseFixture<WidgetsAddon> fixtur
 
         var settings = new Npgsql.NpgsqlConnectionStringBuilder(app.Services.GetRequiredService<Kernel.Data.KernelDataSource>().DataSource.ConnectionString);
         Assert.Equal((7, 7), (settings.Timeout, settings.CommandTimeout));
+        Assert.Null(settings.Password); // What the data source shows (e.g. to a log line) carries no secret.
     }
 
     [Fact]
