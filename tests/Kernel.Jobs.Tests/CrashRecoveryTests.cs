@@ -65,6 +65,38 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         Assert.Equal(runningAtKill, await Owner.ScalarAsync<long>(_database, "select count(*) from kernel.jobs where attempts = 2 and last_error like '%lease%'"));
     }
 
+    [Fact]
+    public async Task A_worker_process_sent_SIGTERM_finishes_a_job_within_the_shutdown_timeout_gives_back_one_that_is_not_and_exits_0()
+    {
+        var tenant = Guid.NewGuid();
+        Guid quick, slow;
+        await using (var enqueuer = new JobsHost(_database, new Dictionary<string, string?> { ["Kernel:Jobs:WorkerEnabled"] = "false" }))
+        {
+            quick = await Contexts.EnqueueAsAsync(enqueuer.Services, tenant, EffectJob.Definition, new EffectPayload(DelayMs: 200));
+            slow = await Contexts.EnqueueAsAsync(enqueuer.Services, tenant, EffectJob.Definition, new EffectPayload(DelayMs: 12_000));
+        }
+
+        using (var first = WorkerProcess.Start(_database, new Dictionary<string, string>(WorkerSettings) { ["shutdownTimeoutSeconds"] = "5" }))
+        {
+            await Owner.WaitForAsync(_database, quick, TimeSpan.FromSeconds(30), "running", "succeeded");
+            await Owner.WaitForAsync(_database, slow, TimeSpan.FromSeconds(30), "running");
+
+            var exitCode = await first.TerminateAsync();
+
+            Assert.True(exitCode == 0, $"exit code {exitCode}:{Environment.NewLine}{first.Output}");
+        }
+
+        Assert.Equal(("succeeded", 1), Pick(await Owner.JobAsync(_database, quick))); // Finished within the shutdown timeout.
+        Assert.Equal(("queued", 0), Pick(await Owner.JobAsync(_database, slow))); // Released, its attempt not used up.
+        Assert.Equal(0L, await Owner.ScalarAsync<long>(_database, "select count(*) from jobstest.effects where job_id = $1", slow));
+
+        using var second = WorkerProcess.Start(_database, WorkerSettings);
+        Assert.Equal(("succeeded", 1), Pick(await Owner.WaitForAsync(_database, slow, TimeSpan.FromSeconds(60), "succeeded")));
+        Assert.Equal(1L, await Owner.ScalarAsync<long>(_database, "select count(*) from jobstest.effects where job_id = $1", slow));
+    }
+
+    private static (string, int) Pick((string State, int Attempts, string? LastError) job) => (job.State, job.Attempts);
+
     private Task<long> CountAsync(string state) =>
         Owner.ScalarAsync<long>(_database, "select count(*) from kernel.jobs where state = $1", state);
 

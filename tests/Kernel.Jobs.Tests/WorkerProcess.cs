@@ -50,6 +50,19 @@ public sealed class WorkerProcess : IDisposable
         return new WorkerProcess(Process.Start(start) ?? throw new InvalidOperationException("The worker process did not start."));
     }
 
+    /// <summary>SIGTERM, as an orchestrator stops a pod: returns the exit code once the process has shut down.</summary>
+    public async Task<int> TerminateAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGKILL: no shutdown, no draining, no releasing — a crash.</summary>
     public void Kill()
     {

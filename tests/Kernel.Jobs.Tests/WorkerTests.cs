@@ -96,6 +96,17 @@ public sealed class WorkerTests(JobsFixture fixture) : IClassFixture<JobsFixture
         Assert.Equal(TimeSpan.FromSeconds(60), JobWorker.Backoff(500, baseDelay, cap, random: 1));
     }
 
+    [Fact]
+    public void Outage_backoff_doubles_per_failure_in_a_row_up_to_its_cap()
+    {
+        var first = TimeSpan.FromSeconds(2);
+        var cap = TimeSpan.FromSeconds(30);
+
+        Assert.Equal(
+            [2, 4, 8, 16, 30, 30],
+            new[] { 1, 2, 3, 4, 5, 1000 }.Select(n => Data.OutageBackoff.Delay(n, first, cap).TotalSeconds));
+    }
+
     private Task InsertRawAsync(Guid id, string type, string payload, string state = "queued", string? lockedBy = null, int attempts = 0) =>
         Owner.ExecuteAsync(
             fixture.Database,

@@ -26,6 +26,35 @@ public sealed class LocalPostgresClusterLifecycleTests
     }
 
     [Fact]
+    public async Task Stop_refuses_connections_and_resume_brings_back_the_same_server_with_its_data()
+    {
+        await using var cluster = await LocalPostgresCluster.StartAsync();
+        var port = cluster.Port;
+        await using (var connection = new NpgsqlConnection(cluster.OwnerConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("create table kept (n int); insert into kept values (42)", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await cluster.StopAsync();
+        await cluster.StopAsync(); // Idempotent.
+
+        Assert.False(await AcceptsConnectionsAsync(port));
+        await cluster.ResumeAsync();
+        await cluster.ResumeAsync(); // Idempotent.
+        Assert.Equal(port, cluster.Port);
+
+        // A new connection: the pooled one was terminated by the stop (an application finds that out on its next use).
+        await using (var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(cluster.OwnerConnectionString) { Pooling = false }.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("select n from kept", connection);
+            Assert.Equal(42, await command.ExecuteScalarAsync());
+        }
+    }
+
+    [Fact]
     public async Task The_watchdog_stops_the_server_and_removes_the_data_directory_when_the_process_dies_without_disposing()
     {
         if (OperatingSystem.IsWindows())

@@ -296,6 +296,54 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
     }
 
     /// <summary>
+    /// Stops the server without removing anything (<c>pg_ctl stop -m fast</c>: sessions are terminated, committed data is
+    /// kept), for tests of what an application does while its database is down. <see cref="ResumeAsync"/> starts it
+    /// again; disposing a stopped cluster only deletes the data directory. Stopping a stopped cluster does nothing.
+    /// </summary>
+    /// <remarks>Connections pooled by the application are not cleared: finding them broken is part of what such a test observes.</remarks>
+    /// <param name="cancellationToken">A token that cancels the wait for the server to stop.</param>
+    /// <returns>A task that completes when the server no longer accepts connections.</returns>
+    /// <exception cref="InvalidOperationException"><c>pg_ctl</c> failed (the message holds its output).</exception>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (!File.Exists(Path.Combine(DataDirectory, "postmaster.pid")))
+        {
+            return;
+        }
+
+        var command = StopCommand(_runner, DataDirectory, immediate: false);
+        (await _runner.RunAsync(command[0], command.Skip(1).ToList(), cancellationToken)).ThrowIfFailed();
+        LocalPostgresLog.Stopped(_logger, DataDirectory);
+    }
+
+    /// <summary>
+    /// Starts the server again after <see cref="StopAsync"/>, on the same <see cref="Port"/> with the same data, roles and
+    /// passwords, so every connection string of the cluster works again. Resuming a running cluster does nothing.
+    /// </summary>
+    /// <param name="cancellationToken">A token that cancels the wait for the server to start.</param>
+    /// <returns>A task that completes when the server accepts connections.</returns>
+    /// <exception cref="InvalidOperationException">The server failed to start, e.g. because another process took the port meanwhile (the message holds the tail of <c>server.log</c>).</exception>
+    public async Task ResumeAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (File.Exists(Path.Combine(DataDirectory, "postmaster.pid")))
+        {
+            return;
+        }
+
+        var logFile = Path.Combine(DataDirectory, ServerLogFileName);
+        var result = await _runner.RunToolAsync(
+            "pg_ctl",
+            ["-D", DataDirectory, "-l", logFile, "-o", "-p " + Port.ToString(CultureInfo.InvariantCulture), "-w", "-t", ((int)StopTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture), "start"],
+            cancellationToken);
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException(result.Describe($"Tail of {logFile}:\n{ReadTail(logFile, 40)}"));
+        }
+    }
+
+    /// <summary>
     /// Stops the server (<c>pg_ctl stop -m immediate</c>, or a fast shutdown when the data directory is kept) and deletes
     /// the data directory unless <see cref="LocalPostgresOptions.KeepDataDirectory"/> is set. Calling it again does nothing.
     /// </summary>

@@ -9,10 +9,13 @@ namespace Kernel.Data;
 /// <summary>
 /// The instance's one <c>LISTEN</c> connection, held outside the pool so it never starves requests: job wake-ups
 /// (<c>kernel_jobs</c>, for the worker) and role-grant changes (<c>kernel_grants</c>, for <see cref="RoleGrantCache"/>).
-/// Reconnects after a failure, telling the cache to stop trusting itself meanwhile.
+/// Reconnects after a failure (backing off exponentially), telling the cache to stop trusting itself meanwhile. Being
+/// the one connection that is always reading, it is the first to see the server go away: it then clears the runtime
+/// pool, so requests after the outage get fresh connections instead of each finding a terminated one.
 /// </summary>
 internal sealed partial class KernelListener(
     IOptions<KernelOptions> options,
+    KernelDataSource dataSource,
     RoleGrantCache grants,
     TimeProvider time,
     ILogger<KernelListener> logger) : BackgroundService
@@ -20,7 +23,10 @@ internal sealed partial class KernelListener(
     public const string JobsChannel = "kernel_jobs";
     public const string GrantsChannel = "kernel_grants";
 
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
+    /// <summary>The first reconnect delay; it doubles with every failure in a row, up to <see cref="MaxRetryDelay"/>.</summary>
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
+
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
 
     /// <summary>Raised when jobs may be runnable: a notification, or (re)connecting, since some may have been missed.</summary>
     public event Action? JobsAvailable;
@@ -28,13 +34,27 @@ internal sealed partial class KernelListener(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        var database = options.Value.Database;
+        var settings = new NpgsqlConnectionStringBuilder(database.NotificationConnectionString ?? database.ConnectionString)
+        {
+            Pooling = false,
+            Timeout = (int)database.Timeout.TotalSeconds,
+        };
+        settings.ApplicationName = $"{settings.ApplicationName ?? "kernel"} (listen)";
+        if (settings.KeepAlive == 0)
+        {
+            // An idle LISTEN connection whose server vanished without closing it would wait forever; a keepalive
+            // query notices within about this long.
+            settings.KeepAlive = (int)MaxRetryDelay.TotalSeconds;
+        }
+
+        var connectionString = settings.ConnectionString;
+        var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var settings = new NpgsqlConnectionStringBuilder(options.Value.Database.ConnectionString) { Pooling = false };
-                settings.ApplicationName = $"{settings.ApplicationName ?? "kernel"} (listen)";
-                await using var connection = new NpgsqlConnection(settings.ConnectionString);
+                await using var connection = new NpgsqlConnection(connectionString);
                 await connection.OpenAsync(stoppingToken).ConfigureAwait(false);
                 connection.Notification += (_, e) => OnNotification(e.Channel, e.Payload);
                 await using (var command = new NpgsqlCommand($"listen {JobsChannel}; listen {GrantsChannel}", connection))
@@ -43,6 +63,12 @@ internal sealed partial class KernelListener(
                 }
 
                 grants.Listening();
+                if (failures > 0)
+                {
+                    LogListening(logger, failures);
+                    failures = 0;
+                }
+
                 JobsAvailable?.Invoke();
                 while (true)
                 {
@@ -56,10 +82,13 @@ internal sealed partial class KernelListener(
             catch (Exception ex)
             {
                 grants.NotListening();
-                LogListenFailed(logger, ex, RetryDelay);
+                dataSource.DataSource.Clear();
+                failures++;
+                var delay = OutageBackoff.Delay(failures, FirstRetryDelay, MaxRetryDelay);
+                LogListenFailed(logger, ex, failures, delay);
                 try
                 {
-                    await Task.Delay(RetryDelay, time, stoppingToken).ConfigureAwait(false);
+                    await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -88,6 +117,9 @@ internal sealed partial class KernelListener(
         }
     }
 
-    [LoggerMessage(EventId = 1301, Level = LogLevel.Warning, Message = "Listening for kernel notifications failed; retrying in {Delay}")]
-    private static partial void LogListenFailed(ILogger logger, Exception exception, TimeSpan delay);
+    [LoggerMessage(EventId = 1301, Level = LogLevel.Warning, Message = "Listening for kernel notifications failed ({Failures} in a row); retrying in {Delay}")]
+    private static partial void LogListenFailed(ILogger logger, Exception exception, int failures, TimeSpan delay);
+
+    [LoggerMessage(EventId = 1302, Level = LogLevel.Information, Message = "Listening for kernel notifications again after {Failures} failed attempt(s)")]
+    private static partial void LogListening(ILogger logger, int failures);
 }

@@ -33,6 +33,22 @@ public sealed class KernelDatabaseOptions
 
     /// <summary>Whether start-up applies pending migrations (needs <see cref="OwnerConnectionString"/>). The default value is <see langword="true"/>.</summary>
     public bool MigrateOnStartup { get; set; } = true;
+
+    /// <summary>
+    /// The connection string of the instance's one <c>LISTEN</c> connection (job wake-ups, role-grant changes). Behind
+    /// a transaction-mode pooler such as PgBouncer, where <c>LISTEN</c> does not work, point it at PostgreSQL directly
+    /// (or at a session-mode pool). The default value is <see langword="null"/>: <see cref="ConnectionString"/>.
+    /// </summary>
+    public string? NotificationConnectionString { get; set; }
+
+    /// <summary>
+    /// The longest the runtime role waits on the database for one thing: a connection (opening one, or a free one from
+    /// the pool) or one statement. It becomes the data source's <c>Timeout</c> and <c>Command Timeout</c> (whatever the
+    /// connection string says), so during an outage, or behind a pooler whose queue holds requests while PostgreSQL is
+    /// down, a route answers <c>503 UNAVAILABLE</c> after at most about this long (plus Npgsql's cancellation timeout,
+    /// 2 seconds by default) instead of hanging. Between 1 second and 10 minutes, in whole seconds. The default value is 15 seconds.
+    /// </summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
 }
 
 /// <summary>Identity settings (<c>Kernel:Auth</c>).</summary>

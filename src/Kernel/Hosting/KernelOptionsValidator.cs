@@ -29,6 +29,11 @@ internal sealed partial class KernelOptionsValidator(IHostEnvironment environmen
             "Kernel:Database:OwnerConnectionString (or ConnectionStrings:KernelOwner)",
             options.Database.OwnerConnectionString,
             required: options.Database.MigrateOnStartup);
+        CheckConnectionString(failures, "Kernel:Database:NotificationConnectionString", options.Database.NotificationConnectionString, required: false);
+        if (options.Database.Timeout < TimeSpan.FromSeconds(1) || options.Database.Timeout > TimeSpan.FromMinutes(10) || options.Database.Timeout.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            failures.Add($"Kernel:Database:Timeout '{options.Database.Timeout}' must be whole seconds between 00:00:01 and 00:10:00, e.g. '00:00:15'.");
+        }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

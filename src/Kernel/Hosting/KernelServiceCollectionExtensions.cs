@@ -57,7 +57,7 @@ public static class KernelServiceCollectionExtensions
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<KernelOptions>>().Value;
-            return KernelDataSource.Create(options.Database.ConnectionString, sp.GetRequiredService<IHostEnvironment>().ApplicationName);
+            return KernelDataSource.Create(options.Database.ConnectionString, sp.GetRequiredService<IHostEnvironment>().ApplicationName, options.Database.Timeout);
         });
 
         services.TryAddScoped<KernelContextAccessor>();

@@ -37,6 +37,9 @@ internal sealed partial class JobWorker(
     /// </summary>
     private static readonly TimeSpan BacklogLinger = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>The longest wait between two claims while claiming fails (a database outage); from the poll interval up, doubling.</summary>
+    private static readonly TimeSpan MaxClaimBackoff = TimeSpan.FromSeconds(30);
+
     private readonly KernelJobsOptions _options = options.Value;
     private readonly ConcurrentDictionary<Guid, RunningJob> _running = new();
     private readonly SemaphoreSlim _wake = new(0, 1);
@@ -106,12 +109,17 @@ internal sealed partial class JobWorker(
         var backlog = false;
         var lastClaim = 0L;
         var lastReclaim = 0L;
+        var claimFailures = 0;
+        var claimBackoff = TimeSpan.Zero;
         while (!stoppingToken.IsCancellationRequested)
         {
             var free = _options.Concurrency - _running.Count;
             var sinceClaim = lastClaim == 0 ? TimeSpan.MaxValue : time.GetElapsedTime(lastClaim);
             var notified = Volatile.Read(ref _notified) == 1;
-            var due = free > 0 && (_running.IsEmpty
+
+            // After failed claims, wait out the backoff, unless a notification says the database is back (the
+            // listener reconnecting raises one).
+            var due = free > 0 && (notified || sinceClaim >= claimBackoff) && (_running.IsEmpty
                 ? backlog || notified || sinceClaim >= _options.PollInterval
                 : backlog ? free >= batchThreshold || sinceClaim >= BacklogLinger
                 : (notified && sinceClaim >= BusyLinger) || sinceClaim >= _options.PollInterval);
@@ -135,6 +143,12 @@ internal sealed partial class JobWorker(
                         lastReclaim = lastClaim;
                     }
 
+                    if (claimFailures > 0)
+                    {
+                        LogClaimRecovered(logger, claimFailures);
+                        (claimFailures, claimBackoff) = (0, TimeSpan.Zero);
+                    }
+
                     foreach (var job in jobs)
                     {
                         Start(job);
@@ -148,8 +162,11 @@ internal sealed partial class JobWorker(
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    // Never let the loop die: a BackgroundService that throws stops the whole host.
-                    LogClaimFailed(logger, ex);
+                    // Never let the loop die: a BackgroundService that throws stops the whole host. Back off
+                    // exponentially, so an outage costs a warning every half minute at most, not one per poll.
+                    claimFailures++;
+                    claimBackoff = OutageBackoff.Delay(claimFailures, _options.PollInterval, MaxClaimBackoff);
+                    LogClaimFailed(logger, ex, claimFailures, claimBackoff);
                     backlog = false;
                 }
             }
@@ -157,7 +174,10 @@ internal sealed partial class JobWorker(
             try
             {
                 // Woken by notifications and by every finished job; the timeout is when the rules above next change.
-                await _wake.WaitAsync(_running.IsEmpty && !backlog ? _options.PollInterval : BusyLinger, stoppingToken).ConfigureAwait(false);
+                var wait = claimFailures > 0
+                    ? TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, (claimBackoff - time.GetElapsedTime(lastClaim)).Ticks))
+                    : _running.IsEmpty && !backlog ? _options.PollInterval : BusyLinger;
+                await _wake.WaitAsync(wait, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -419,8 +439,11 @@ internal sealed partial class JobWorker(
     [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Job {Type} {JobId} lost its lease; its effects were rolled back and the lease holder runs it")]
     private static partial void LogLeaseLost(ILogger logger, string type, Guid jobId);
 
-    [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "Claiming jobs failed; retrying after the poll interval")]
-    private static partial void LogClaimFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "Claiming jobs failed ({Failures} in a row); retrying in {Delay}")]
+    private static partial void LogClaimFailed(ILogger logger, Exception exception, int failures, TimeSpan delay);
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Information, Message = "Claiming jobs works again after {Failures} failed attempt(s)")]
+    private static partial void LogClaimRecovered(ILogger logger, int failures);
 
     [LoggerMessage(EventId = 4008, Level = LogLevel.Warning, Message = "Recording the outcome of job {JobId} failed; its lease will expire and another worker reclaims it")]
     private static partial void LogRecordFailed(ILogger logger, Exception exception, Guid jobId);

@@ -51,6 +51,28 @@ public sealed class StartupGuardTests(KernelDatabaseFixture<WidgetsAddon> fixtur
         Assert.Contains("ConnectionStrings:Kernel", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("00:00:00.500")]
+    [InlineData("00:00:02.500")]
+    [InlineData("00:11:00")]
+    public async Task A_database_timeout_that_is_not_whole_seconds_from_1_s_to_10_min_stops_start_up(string timeout)
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+            TestHost.StartAsync(fixture.Database, configure: b => b.Configuration["Kernel:Database:Timeout"] = timeout));
+
+        Assert.Contains("Kernel:Database:Timeout", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_database_timeout_bounds_both_connecting_and_each_statement_of_the_runtime_data_source()
+    {
+        await using var app = await TestHost.StartAsync(fixture.Database, configure: b => b.Configuration["Kernel:Database:Timeout"] = "00:00:07");
+
+        var settings = new Npgsql.NpgsqlConnectionStringBuilder(app.Services.GetRequiredService<Kernel.Data.KernelDataSource>().DataSource.ConnectionString);
+        Assert.Equal((7, 7), (settings.Timeout, settings.CommandTimeout));
+        Assert.Null(settings.Password); // What the data source shows (e.g. to a log line) carries no secret.
+    }
+
     [Fact]
     public async Task Running_as_the_owner_role_is_refused()
     {
