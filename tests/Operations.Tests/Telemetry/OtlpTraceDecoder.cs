@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace WebHost.Tests.Telemetry;
+namespace Operations.Tests.Telemetry;
 
 /// <summary>One span of an OTLP export request, as decoded from the wire.</summary>
 internal sealed record OtlpSpan(string TraceId, string SpanId, string ParentSpanId, string Name, int Kind, int StatusCode, IReadOnlyDictionary<string, string> Attributes, string Scope);

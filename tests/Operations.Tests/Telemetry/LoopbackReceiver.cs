@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace WebHost.Tests.Telemetry;
+namespace Operations.Tests.Telemetry;
 
 /// <summary>One request a telemetry backend received: its path and its (decompressed) body.</summary>
 internal sealed record ReceivedRequest(string Path, string? ContentType, byte[] Body);

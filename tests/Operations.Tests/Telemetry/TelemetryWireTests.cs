@@ -1,11 +1,12 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Kernel.Testing;
 using Npgsql;
 
-namespace WebHost.Tests.Telemetry;
+namespace Operations.Tests.Telemetry;
 
 /// <summary>
 /// The sample host as its own process, exporting over real HTTP to backends the test stands up on loopback: spans to
@@ -13,6 +14,8 @@ namespace WebHost.Tests.Telemetry;
 /// </summary>
 public sealed class TelemetryWireTests : IAsyncLifetime
 {
+    private const string Password = "wire test password 9b3f";
+
     private KernelTestDatabase _database = null!;
     private LoopbackReceiver _backend = null!;
 
@@ -31,20 +34,27 @@ public sealed class TelemetryWireTests : IAsyncLifetime
     [Fact]
     public async Task The_host_exports_the_request_and_its_job_run_as_one_trace_and_reports_unexpected_failures_without_secrets()
     {
-        using var host = await SampleHostProcess.StartAsync(_database, new Dictionary<string, string>
-        {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = _backend.Address,
-            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-            ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
-            ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
-            ["Sentry__Dsn"] = $"http://publickey@{new Uri(_backend.Address).Authority}/42",
-        });
-        using var http = new HttpClient { BaseAddress = new Uri(host.Address) };
-        var email = IdentityClient.UniqueEmail("wire");
-        var (tenant, _) = await IdentityClient.SignUpAsync(http, email);
-        var login = await IdentityClient.LoginAsync(http, email);
+        await using var host = await SampleHostProcess.StartAsync(null, SampleHostProcess.Settings(
+            _database.RuntimeConnectionString,
+            _database.OwnerConnectionString,
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", _backend.Address),
+            ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"),
+            ("OTEL_BSP_SCHEDULE_DELAY", "200"),
+            ("OTEL_METRIC_EXPORT_INTERVAL", "500"),
+            ("Sentry:Dsn", $"http://publickey@{new Uri(_backend.Address).Authority}/42"),
+            ("Kernel:Jobs:PollInterval", "00:00:00.200"),
+            ("Kernel:Jobs:RetryBaseDelay", "00:00:00.100"),
+            ("Kernel:Jobs:RetryMaxDelay", "00:00:00.500")));
+        using var http = new HttpClient { BaseAddress = host.Address };
+
+        // A real sign-up and login through the dev identity provider: the password and tokens are what must never leak.
+        var email = $"wire-{Guid.NewGuid():N}@example.test";
+        var signup = await http.PostAsJsonAsync("/auth/signup", new { email, password = Password, tenantName = "Wire" });
+        Assert.Equal(HttpStatusCode.Created, signup.StatusCode);
+        var tenant = Guid.Parse((string)(await signup.Content.ReadFromJsonAsync<JsonObject>())!["tenantId"]!);
+        var login = (await (await http.PostAsJsonAsync("/auth/login", new { email, password = Password })).Content.ReadFromJsonAsync<JsonObject>())!;
         var (accessToken, refreshToken) = ((string)login["accessToken"]!, (string)login["refreshToken"]!);
-        http.WithBearer(accessToken);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
 
         // 1. A reminder: request -> enqueue -> job run, exported as one trace.
         var created = await http.PostAsJsonAsync("/api/requests", new { title = "Wire trace" });
@@ -84,10 +94,10 @@ public sealed class TelemetryWireTests : IAsyncLifetime
         Assert.Matches("^[0-9a-f]{32}$", Tag(jobEvent, "TraceId"));
         Assert.NotNull(Tag(jobEvent, "CorrelationId"));
 
-        host.Stop();
+        Assert.Equal(0, await host.TerminateAsync()); // Exporters and the tracker flush on a graceful stop.
         var reports = SentryText();
         Assert.DoesNotContain("wire-expected-404", reports, StringComparison.Ordinal);
-        foreach (var secret in new[] { accessToken, refreshToken, IdentityClient.Password, BodyMarker })
+        foreach (var secret in new[] { accessToken, refreshToken, Password, BodyMarker })
         {
             Assert.DoesNotContain(secret, reports, StringComparison.Ordinal);
             Assert.DoesNotContain(secret, host.Output, StringComparison.Ordinal);
