@@ -3,7 +3,7 @@ using System.Text;
 namespace Operations.Tests.Telemetry;
 
 /// <summary>One span of an OTLP export request, as decoded from the wire.</summary>
-internal sealed record OtlpSpan(string TraceId, string SpanId, string ParentSpanId, string Name, int Kind, int StatusCode, IReadOnlyDictionary<string, string> Attributes, string Scope);
+internal sealed record OtlpSpan(string TraceId, string SpanId, string ParentSpanId, string Name, int Kind, int StatusCode, IReadOnlyDictionary<string, string> Attributes, string Scope, IReadOnlyDictionary<string, string> Resource);
 
 /// <summary>
 /// Decodes the spans of an OTLP/HTTP <c>ExportTraceServiceRequest</c> (protobuf) by walking the wire format: the
@@ -21,11 +21,14 @@ internal static class OtlpTraceDecoder
                 continue;
             }
 
+            var resource = Messages(resourceSpans).Where(f => f.Field == 1)
+                .SelectMany(f => Messages(f.Value).Where(a => a.Field == 1).Select(a => KeyValue(a.Value)))
+                .ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
             foreach (var (rsField, scopeSpans) in Messages(resourceSpans))
             {
                 if (rsField != 2)
                 {
-                    continue; // 1 is the resource.
+                    continue; // 1 is the resource, read above.
                 }
 
                 var scope = string.Empty;
@@ -37,7 +40,7 @@ internal static class OtlpTraceDecoder
                     }
                     else if (ssField == 2)
                     {
-                        spans.Add(Span(value, scope));
+                        spans.Add(Span(value, scope, resource));
                     }
                 }
             }
@@ -46,7 +49,7 @@ internal static class OtlpTraceDecoder
         return spans;
     }
 
-    private static OtlpSpan Span(byte[] span, string scope)
+    private static OtlpSpan Span(byte[] span, string scope, IReadOnlyDictionary<string, string> resource)
     {
         string traceId = "", spanId = "", parent = "", name = "";
         int kind = 0, status = 0;
@@ -84,7 +87,7 @@ internal static class OtlpTraceDecoder
             }
         }
 
-        return new OtlpSpan(traceId, spanId, parent, name, kind, status, attributes, scope);
+        return new OtlpSpan(traceId, spanId, parent, name, kind, status, attributes, scope, resource);
     }
 
     /// <summary>A KeyValue whose AnyValue is rendered as text (string, bool, int or double).</summary>

@@ -34,9 +34,10 @@ public sealed class TelemetryWireTests : IAsyncLifetime
     [Fact]
     public async Task The_host_exports_the_request_and_its_job_run_as_one_trace_and_reports_unexpected_failures_without_secrets()
     {
-        await using var host = await SampleHostProcess.StartAsync(null, SampleHostProcess.Settings(
-            _database.RuntimeConnectionString,
-            _database.OwnerConnectionString,
+        // A web instance that only enqueues and a worker instance that runs the jobs, both exporting: the trace
+        // must cross from one process to the other through the job row.
+        (string, string)[] telemetry =
+        [
             ("OTEL_EXPORTER_OTLP_ENDPOINT", _backend.Address),
             ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"),
             ("OTEL_BSP_SCHEDULE_DELAY", "200"),
@@ -44,7 +45,16 @@ public sealed class TelemetryWireTests : IAsyncLifetime
             ("Sentry:Dsn", $"http://publickey@{new Uri(_backend.Address).Authority}/42"),
             ("Kernel:Jobs:PollInterval", "00:00:00.200"),
             ("Kernel:Jobs:RetryBaseDelay", "00:00:00.100"),
-            ("Kernel:Jobs:RetryMaxDelay", "00:00:00.500")));
+            ("Kernel:Jobs:RetryMaxDelay", "00:00:00.500"),
+        ];
+        await using var host = await SampleHostProcess.StartAsync(null, SampleHostProcess.Settings(
+            _database.RuntimeConnectionString,
+            _database.OwnerConnectionString,
+            [.. telemetry, ("Kernel:Jobs:WorkerEnabled", "false")]));
+        await using var worker = await SampleHostProcess.StartAsync("worker", SampleHostProcess.Settings(
+            _database.RuntimeConnectionString,
+            _database.OwnerConnectionString,
+            telemetry));
         using var http = new HttpClient { BaseAddress = host.Address };
 
         // A real sign-up and login through the dev identity provider: the password and tokens are what must never leak.
@@ -63,7 +73,7 @@ public sealed class TelemetryWireTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, remind.StatusCode);
         var jobId = (string)(await remind.Content.ReadFromJsonAsync<JsonObject>())!["jobId"]!;
 
-        var run = await WaitForSpanAsync(host, s => s.Name == "job requests.reminder" && s.Attributes.GetValueOrDefault("kernel.job.id") == jobId);
+        var run = await WaitForSpanAsync(worker, s => s.Name == "job requests.reminder" && s.Attributes.GetValueOrDefault("kernel.job.id") == jobId);
         var spans = Spans();
         var enqueue = Assert.Single(spans, s => s.SpanId == run.ParentSpanId);
         var route = Assert.Single(spans, s => s.SpanId == enqueue.ParentSpanId);
@@ -73,6 +83,9 @@ public sealed class TelemetryWireTests : IAsyncLifetime
         Assert.Equal(("Kernel", "Microsoft.AspNetCore"), (route.Scope, server.Scope));
         Assert.Equal("202", server.Attributes["http.response.status_code"]);
         Assert.All(new[] { route, enqueue, run }, s => Assert.Equal(tenant.ToString(), s.Attributes["kernel.tenant_id"]));
+        Assert.Equal(route.Resource["service.instance.id"], enqueue.Resource["service.instance.id"]);
+        Assert.NotEqual(route.Resource["service.instance.id"], run.Resource["service.instance.id"]); // Ran in the worker process.
+        Assert.Equal("kernel-sample-webhost", run.Resource["service.name"]);
 
         // 2. Expected failures are not reported: a 404 envelope.
         var missing = await SendAsync(http, HttpMethod.Get, $"/api/requests/{Guid.NewGuid()}", "wire-expected-404");
@@ -89,18 +102,19 @@ public sealed class TelemetryWireTests : IAsyncLifetime
         var routeEvent = await WaitForEventAsync(host, e => Tag(e, "CorrelationId") == "wire-unexpected-500");
         Assert.Equal(("requests.create", tenant.ToString()), (Tag(routeEvent, "Route"), Tag(routeEvent, "TenantId")));
         Assert.Matches("^[0-9a-f]{32}$", Tag(routeEvent, "TraceId"));
-        var jobEvent = await WaitForEventAsync(host, e => Tag(e, "JobId") == failingJob && Tag(e, "Job") == "requests.reminder");
+        var jobEvent = await WaitForEventAsync(worker, e => Tag(e, "JobId") == failingJob && Tag(e, "Job") == "requests.reminder");
         Assert.Equal(tenant.ToString(), Tag(jobEvent, "TenantId"));
         Assert.Matches("^[0-9a-f]{32}$", Tag(jobEvent, "TraceId"));
         Assert.NotNull(Tag(jobEvent, "CorrelationId"));
 
         Assert.Equal(0, await host.TerminateAsync()); // Exporters and the tracker flush on a graceful stop.
+        Assert.Equal(0, await worker.TerminateAsync());
         var reports = SentryText();
         Assert.DoesNotContain("wire-expected-404", reports, StringComparison.Ordinal);
         foreach (var secret in new[] { accessToken, refreshToken, Password, BodyMarker })
         {
             Assert.DoesNotContain(secret, reports, StringComparison.Ordinal);
-            Assert.DoesNotContain(secret, host.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, host.Output + worker.Output, StringComparison.Ordinal);
         }
     }
 
