@@ -76,10 +76,15 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
             slow = await Contexts.EnqueueAsAsync(enqueuer.Services, tenant, EffectJob.Definition, new EffectPayload(DelayMs: 12_000));
         }
 
-        using (var first = WorkerProcess.Start(_database, new Dictionary<string, string>(WorkerSettings) { ["shutdownTimeoutSeconds"] = "5" }))
+        var settings = new Dictionary<string, string>(WorkerSettings) { ["shutdownTimeoutSeconds"] = "5", ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information" };
+        using (var first = WorkerProcess.Start(_database, settings))
         {
             await Owner.WaitForAsync(_database, quick, TimeSpan.FromSeconds(30), "running", "succeeded");
             await Owner.WaitForAsync(_database, slow, TimeSpan.FromSeconds(30), "running");
+
+            // The worker claims while the host is still starting; a SIGTERM before start-up completes is a cancelled
+            // start, not a graceful stop. Signal once the host says it started, as an orchestrator's probe would.
+            await WaitUntilAsync(() => Task.FromResult(first.Output.Contains("Application started", StringComparison.Ordinal)), TimeSpan.FromSeconds(30), () => first.Output);
 
             var exitCode = await first.TerminateAsync();
 

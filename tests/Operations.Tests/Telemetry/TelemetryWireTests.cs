@@ -128,17 +128,22 @@ public sealed class TelemetryWireTests : IAsyncLifetime
     private List<OtlpSpan> Spans() =>
         _backend.Requests.Where(r => r.Path == "/v1/traces").SelectMany(r => OtlpTraceDecoder.Decode(r.Body)).ToList();
 
-    private async Task<OtlpSpan> WaitForSpanAsync(SampleHostProcess host, Func<OtlpSpan, bool> match)
+    private Task<OtlpSpan> WaitForSpanAsync(SampleHostProcess host, Func<OtlpSpan, bool> match) =>
+        WaitForAsync(host, () => Spans().FirstOrDefault(match), "The span never reached the collector.");
+
+    /// <summary>Polls <paramref name="find"/> until it finds something; fails with the host's output after a minute.</summary>
+    private static async Task<T> WaitForAsync<T>(SampleHostProcess host, Func<T?> find, string failure)
+        where T : class
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
-            if (Spans().FirstOrDefault(match) is { } span)
+            if (find() is { } found)
             {
-                return span;
+                return found;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"The span never reached the collector. Host output:{Environment.NewLine}{host.Output}");
+            Assert.True(DateTime.UtcNow < deadline, $"{failure} Host output:{Environment.NewLine}{host.Output}");
             await Task.Delay(100);
         }
     }
@@ -164,20 +169,8 @@ public sealed class TelemetryWireTests : IAsyncLifetime
 
     private string SentryText() => string.Join('\n', _backend.Requests.Where(r => !r.Path.StartsWith("/v1/", StringComparison.Ordinal)).Select(r => Encoding.UTF8.GetString(r.Body)));
 
-    private async Task<JsonObject> WaitForEventAsync(SampleHostProcess host, Func<JsonObject, bool> match)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            if (Events().FirstOrDefault(match) is { } found)
-            {
-                return found;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"The error never reached the tracker. Host output:{Environment.NewLine}{host.Output}");
-            await Task.Delay(100);
-        }
-    }
+    private Task<JsonObject> WaitForEventAsync(SampleHostProcess host, Func<JsonObject, bool> match) =>
+        WaitForAsync(host, () => Events().FirstOrDefault(match), "The error never reached the tracker.");
 
     private static string? Tag(JsonObject sentryEvent, string name) => (string?)sentryEvent["tags"]?[name];
 
