@@ -1,9 +1,10 @@
 using Addons.Requests;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using WebHost.Demo;
+using WebHost.Hosting;
 using WebHost.Identity;
 
-var command = args.FirstOrDefault(a => !a.StartsWith('-'));
+var command = HostCommand.Find(args);
 var builder = WebApplication.CreateBuilder(args);
 
 // The kernel and its addons. Everything an addon needs (context, auth decision, unit of work under
@@ -16,10 +17,8 @@ builder.Services.AddHealthChecks().AddKernelChecks();
 
 if (command == "demo")
 {
-    // A free port, known before start: the kernel fetches the dev identity provider's keys from it over HTTP.
-    var url = DemoRunner.FreeLoopbackUrl();
-    builder.WebHost.UseUrls(url);
-    builder.Configuration["Kernel:Auth:Authority"] = builder.Configuration["Kernel:Auth:Issuer"] = url;
+    // Any free loopback port; UseListenAddressAsDevIssuer below fixes it before start and points the kernel at it.
+    builder.WebHost.UseUrls("http://127.0.0.1:0");
     builder.Configuration["Logging:LogLevel:Default"] = "Warning";
 }
 
@@ -29,6 +28,9 @@ if (command == "worker" && string.IsNullOrEmpty(builder.Configuration["urls"]))
     // ASPNETCORE_URLS says otherwise. Web-only instances set Kernel:Jobs:WorkerEnabled=false.
     builder.WebHost.UseUrls("http://127.0.0.1:0");
 }
+
+// In Development the sample's dev identity provider issues the tokens, at whatever address the host listens on.
+builder.UseListenAddressAsDevIssuer();
 
 var app = builder.Build();
 

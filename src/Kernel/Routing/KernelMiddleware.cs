@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Kernel.Audit;
 using Kernel.Auth;
 using Kernel.Errors;
+using Kernel.Limits;
 using Kernel.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +26,7 @@ internal sealed partial class KernelMiddleware(
 {
     private readonly IIdentitySource[] _identitySources = identitySources.ToArray();
     private readonly PathString _apiPrefix = new(options.Value.ApiPrefix);
+    private readonly KernelRequestLimits _limits = options.Value.Limits;
 
     public async Task InvokeAsync(HttpContext httpContext)
     {
@@ -50,6 +52,7 @@ internal sealed partial class KernelMiddleware(
         IDisposable? scope = null;
         try
         {
+            RequestLimitCheck.Apply(httpContext, _limits);
             var context = await EstablishAsync(httpContext, route, correlationId, activity).ConfigureAwait(false);
             activity?.SetTag("kernel.tenant_id", context.TenantId?.ToString());
             activity?.SetTag("enduser.id", context.Actor?.Id);

@@ -1,0 +1,90 @@
+using System.Threading.RateLimiting;
+using Kernel.Routing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Kernel.Limits;
+
+/// <summary>
+/// The limiter ASP.NET Core's rate-limiting middleware runs for kernel routes (as its global limiter): a tenant's budget
+/// chained with its actor's (an anonymous caller's: its client address's), each a fixed window per policy. It partitions
+/// on the <see cref="KernelContext"/> the route wrapper established, so it runs after identity; anything that is not a
+/// kernel route, or has no context, passes unlimited. Partitions are the framework's: replenished by one timer, idle
+/// ones dropped.
+/// </summary>
+internal sealed class KernelRateLimiter : IDisposable
+{
+    private readonly KernelRateLimitingOptions _options;
+    private readonly PartitionedRateLimiter<HttpContext> _perTenant;
+    private readonly PartitionedRateLimiter<HttpContext> _perCaller;
+
+    public KernelRateLimiter(IOptions<KernelOptions> options)
+    {
+        _options = options.Value.RateLimiting;
+        _perTenant = PartitionedRateLimiter.Create<HttpContext, TenantKey>(TenantPartition);
+        _perCaller = PartitionedRateLimiter.Create<HttpContext, CallerKey>(CallerPartition);
+        Limiter = PartitionedRateLimiter.CreateChained(_perTenant, _perCaller);
+    }
+
+    /// <summary>Both budgets: a request is admitted only when its tenant and its actor each have a permit.</summary>
+    public PartitionedRateLimiter<HttpContext> Limiter { get; }
+
+    public void Dispose()
+    {
+        Limiter.Dispose();
+        _perTenant.Dispose();
+        _perCaller.Dispose();
+    }
+
+    /// <summary>The configured policy a route declared, or the default.</summary>
+    internal KernelRateLimitPolicy PolicyOf(string? name) =>
+        name is null ? _options.Default : _options.Policies[name];
+
+    private RateLimitPartition<TenantKey> TenantPartition(HttpContext http)
+    {
+        if (Resolve(http) is not ({ TenantId: { } tenant }, var policy))
+        {
+            return RateLimitPartition.GetNoLimiter(default(TenantKey));
+        }
+
+        return RateLimitPartition.GetFixedWindowLimiter(new TenantKey(policy, tenant), key => Window(PolicyOf(key.Policy).TenantPermits, key.Policy));
+    }
+
+    private RateLimitPartition<CallerKey> CallerPartition(HttpContext http)
+    {
+        if (Resolve(http) is not ({ } context, var policy))
+        {
+            return RateLimitPartition.GetNoLimiter(default(CallerKey));
+        }
+
+        var key = context.Actor is { } actor
+            ? new CallerKey(policy, context.TenantId, actor.Id)
+            : new CallerKey(policy, null, http.Connection.RemoteIpAddress?.ToString() ?? "");
+        return RateLimitPartition.GetFixedWindowLimiter(key, k => Window(PolicyOf(k.Policy).ActorPermits, k.Policy));
+    }
+
+    private FixedWindowRateLimiterOptions Window(int permits, string? policy) => new()
+    {
+        PermitLimit = permits,
+        Window = PolicyOf(policy).Window,
+        QueueLimit = 0,
+    };
+
+    /// <summary>The request's kernel context and declared policy, when it is a kernel route with a context.</summary>
+    private static (KernelContext? Context, string? Policy) Resolve(HttpContext http)
+    {
+        var metadata = http.GetEndpoint()?.Metadata;
+        if (metadata?.GetMetadata<KernelRouteMetadata>() is null)
+        {
+            return (null, null);
+        }
+
+        var accessor = http.RequestServices.GetRequiredService<KernelContextAccessor>();
+        return accessor.IsEstablished ? (accessor.Current, metadata.GetMetadata<KernelRateLimitMetadata>()?.Policy) : (null, null);
+    }
+
+    private readonly record struct TenantKey(string? Policy, Guid Tenant);
+
+    private readonly record struct CallerKey(string? Policy, Guid? Tenant, string Caller);
+}

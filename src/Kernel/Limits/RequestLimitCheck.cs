@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Kernel.Limits;
+
+/// <summary>The checks of <see cref="KernelRequestLimits"/> that run before a kernel route's identity and handler: body size and query string.</summary>
+internal static class RequestLimitCheck
+{
+    public static void Apply(HttpContext httpContext, KernelRequestLimits limits)
+    {
+        var request = httpContext.Request;
+        if (request.ContentLength > limits.MaxRequestBodyBytes)
+        {
+            throw KernelException.PayloadTooLarge();
+        }
+
+        // A body without a length (chunked) is cut off by the server past the limit, which the envelope answers with 413.
+        if (request.ContentLength is null && httpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } body)
+        {
+            body.MaxRequestBodySize = limits.MaxRequestBodyBytes;
+        }
+
+        if (request.QueryString.HasValue)
+        {
+            CheckQuery(request.Query, limits.MaxQueryValueLength);
+        }
+    }
+
+    private static void CheckQuery(IQueryCollection query, int maxLength)
+    {
+        foreach (var (name, values) in query)
+        {
+            var field = name.Length <= 64 && !name.Contains('\0', StringComparison.Ordinal) ? name : "query";
+            if (name.Length > maxLength)
+            {
+                throw KernelException.Validation("query", $"A query parameter name is longer than {maxLength} characters.");
+            }
+
+            foreach (var value in values)
+            {
+                if (value is null)
+                {
+                    continue;
+                }
+
+                if (value.Length > maxLength)
+                {
+                    throw KernelException.Validation(field, $"Must be at most {maxLength} characters.");
+                }
+
+                if (value.Contains('\0', StringComparison.Ordinal) || name.Contains('\0', StringComparison.Ordinal))
+                {
+                    throw KernelException.Validation(field, "Must not contain NUL characters.");
+                }
+            }
+        }
+    }
+}
