@@ -24,10 +24,12 @@ internal sealed class KernelRateLimiter : IDisposable
         _options = options.Value.RateLimiting;
         _perTenant = PartitionedRateLimiter.Create<HttpContext, TenantKey>(TenantPartition);
         _perCaller = PartitionedRateLimiter.Create<HttpContext, CallerKey>(CallerPartition);
-        Limiter = PartitionedRateLimiter.CreateChained(_perTenant, _perCaller);
+        // The actor's budget first: a request it refuses does not draw on the tenant's, so one runaway actor cannot
+        // spend its tenant's budget on requests that are refused anyway.
+        Limiter = PartitionedRateLimiter.CreateChained(_perCaller, _perTenant);
     }
 
-    /// <summary>Both budgets: a request is admitted only when its tenant and its actor each have a permit.</summary>
+    /// <summary>Both budgets: a request is admitted only when its actor and its tenant each have a permit.</summary>
     public PartitionedRateLimiter<HttpContext> Limiter { get; }
 
     public void Dispose()

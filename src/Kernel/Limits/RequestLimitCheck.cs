@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace Kernel.Limits;
 
@@ -14,10 +13,10 @@ internal static class RequestLimitCheck
             throw KernelException.PayloadTooLarge();
         }
 
-        // A body without a length (chunked) is cut off by the server past the limit, which the envelope answers with 413.
-        if (request.ContentLength is null && httpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } body)
+        // A body without a length (chunked) is read through a counter that fails past the limit with a 413.
+        if (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0)
         {
-            body.MaxRequestBodySize = limits.MaxRequestBodyBytes;
+            request.Body = new LengthLimitedStream(request.Body, limits.MaxRequestBodyBytes);
         }
 
         if (request.QueryString.HasValue)
