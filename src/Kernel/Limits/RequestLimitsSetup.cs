@@ -13,5 +13,6 @@ internal sealed class RequestLimitsSetup(IOptions<KernelOptions> kernel) : IConf
         // {"title":"a","title":"b"}: parsers disagree on which one wins, so neither does.
         options.SerializerOptions.AllowDuplicateProperties = false;
         options.SerializerOptions.Converters.Add(new LimitedStringConverter(limits.MaxStringLength));
+        options.SerializerOptions.Converters.Add(new LimitedJsonElementConverter(limits.MaxStringLength));
     }
 }
