@@ -19,9 +19,15 @@ internal sealed class KernelRateLimiter : IDisposable
     private readonly PartitionedRateLimiter<HttpContext> _perTenant;
     private readonly PartitionedRateLimiter<HttpContext> _perCaller;
 
+    // Created once: a partition lookup per request then allocates no delegate.
+    private readonly Func<TenantKey, RateLimiter> _tenantWindow;
+    private readonly Func<CallerKey, RateLimiter> _callerWindow;
+
     public KernelRateLimiter(IOptions<KernelOptions> options)
     {
         _options = options.Value.RateLimiting;
+        _tenantWindow = key => Window(PolicyOf(key.Policy).TenantPermits, key.Policy);
+        _callerWindow = key => Window(PolicyOf(key.Policy).ActorPermits, key.Policy);
         _perTenant = PartitionedRateLimiter.Create<HttpContext, TenantKey>(TenantPartition);
         _perCaller = PartitionedRateLimiter.Create<HttpContext, CallerKey>(CallerPartition);
         // The actor's budget first: a request it refuses does not draw on the tenant's, so one runaway actor cannot
@@ -50,7 +56,7 @@ internal sealed class KernelRateLimiter : IDisposable
             return RateLimitPartition.GetNoLimiter(default(TenantKey));
         }
 
-        return RateLimitPartition.GetFixedWindowLimiter(new TenantKey(policy, tenant), key => Window(PolicyOf(key.Policy).TenantPermits, key.Policy));
+        return RateLimitPartition.Get(new TenantKey(policy, tenant), _tenantWindow);
     }
 
     private RateLimitPartition<CallerKey> CallerPartition(HttpContext http)
@@ -63,15 +69,17 @@ internal sealed class KernelRateLimiter : IDisposable
         var key = context.Actor is { } actor
             ? new CallerKey(policy, context.TenantId, actor.Id)
             : new CallerKey(policy, null, http.Connection.RemoteIpAddress?.ToString() ?? "");
-        return RateLimitPartition.GetFixedWindowLimiter(key, k => Window(PolicyOf(k.Policy).ActorPermits, k.Policy));
+        return RateLimitPartition.Get(key, _callerWindow);
     }
 
-    private FixedWindowRateLimiterOptions Window(int permits, string? policy) => new()
+    // Not replenishing itself: the partitioned limiter's one timer replenishes every partition.
+    private FixedWindowRateLimiter Window(int permits, string? policy) => new(new FixedWindowRateLimiterOptions
     {
         PermitLimit = permits,
         Window = PolicyOf(policy).Window,
         QueueLimit = 0,
-    };
+        AutoReplenishment = false,
+    });
 
     /// <summary>The request's kernel context and declared policy, when it is a kernel route with a context.</summary>
     private static (KernelContext? Context, string? Policy) Resolve(HttpContext http)

@@ -86,6 +86,31 @@ public sealed class RateLimitingTests(KernelDatabaseFixture<WidgetsAddon> fixtur
     }
 
     [Fact]
+    public async Task A_refused_actor_is_admitted_again_once_its_window_has_passed()
+    {
+        await using var app = await TestHost.StartAsync(fixture.Database, configure: b =>
+        {
+            b.Configuration["Kernel:RateLimiting:Enabled"] = "true";
+            b.Configuration["Kernel:RateLimiting:Default:ActorPermits"] = "1";
+            b.Configuration["Kernel:RateLimiting:Default:Window"] = "00:00:01";
+            b.Configuration["Kernel:RateLimiting:Policies:expensive:ActorPermits"] = "1";
+        });
+        using var alice = app.ClientAs(Guid.NewGuid(), "alice");
+        Assert.Equal(HttpStatusCode.OK, (await alice.GetAsync("/api/widgets")).StatusCode);
+        await AssertRateLimitedAsync(await alice.GetAsync("/api/widgets"));
+
+        // The partitions' shared timer replenishes the window; poll rather than assume when.
+        var admitted = false;
+        for (var i = 0; i < 100 && !admitted; i++)
+        {
+            await Task.Delay(100);
+            admitted = (await alice.GetAsync("/api/widgets")).StatusCode == HttpStatusCode.OK;
+        }
+
+        Assert.True(admitted, "The actor was still refused 10 seconds after a one-second window.");
+    }
+
+    [Fact]
     public async Task Rate_limiting_is_off_unless_enabled()
     {
         await using var app = await StartAsync(enabled: false);
