@@ -3,7 +3,6 @@ using Kernel.Benchmarks.Hosting;
 using Kernel.Limits;
 using Kernel.Routing;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Kernel.Benchmarks.Limits;
@@ -18,8 +17,6 @@ public class RateLimiterBenchmarks
 {
     private KernelRateLimiter _limiter = null!;
     private DefaultHttpContext _http = null!;
-    private ServiceProvider _services = null!;
-    private IServiceScope _scope = null!;
 
     /// <summary>A limiter with limits no run reaches and a request whose context is established.</summary>
     [GlobalSetup]
@@ -30,21 +27,14 @@ public class RateLimiterBenchmarks
         options.RateLimiting.Default.TenantPermits = int.MaxValue;
         options.RateLimiting.Default.ActorPermits = int.MaxValue;
         _limiter = new KernelRateLimiter(Options.Create(options));
-        _services = new ServiceCollection().AddScoped<KernelContextAccessor>().BuildServiceProvider();
-        _scope = _services.CreateScope();
-        _scope.ServiceProvider.GetRequiredService<KernelContextAccessor>().Establish(BenchContexts.For(Guid.NewGuid(), "bench-actor"), readOnly: true);
-        _http = new DefaultHttpContext { RequestServices = _scope.ServiceProvider };
+        _http = new DefaultHttpContext();
+        _http.Features.Set(BenchContexts.For(Guid.NewGuid(), "bench-actor")); // as the route wrapper publishes it
         _http.SetEndpoint(new Endpoint(null, new EndpointMetadataCollection(new KernelRouteMetadata("bench.hello", RouteAccess.Authenticated, "bench", "GET")), "bench.hello"));
     }
 
-    /// <summary>Disposes the limiter and the scope.</summary>
+    /// <summary>Disposes the limiter.</summary>
     [GlobalCleanup]
-    public void Cleanup()
-    {
-        _limiter.Dispose();
-        _scope.Dispose();
-        _services.Dispose();
-    }
+    public void Cleanup() => _limiter.Dispose();
 
     /// <summary>One admitted request: acquire and release.</summary>
     /// <returns>Whether the permit was granted.</returns>

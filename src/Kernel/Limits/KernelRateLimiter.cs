@@ -1,7 +1,5 @@
 using System.Threading.RateLimiting;
-using Kernel.Routing;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Kernel.Limits;
@@ -9,8 +7,8 @@ namespace Kernel.Limits;
 /// <summary>
 /// The limiter ASP.NET Core's rate-limiting middleware runs for kernel routes (as its global limiter): a tenant's budget
 /// chained with its actor's (an anonymous caller's: its client address's), each a fixed window per policy. It partitions
-/// on the <see cref="KernelContext"/> the route wrapper established, so it runs after identity; anything that is not a
-/// kernel route, or has no context, passes unlimited. Partitions are the framework's: replenished by one timer, idle
+/// on the <see cref="KernelContext"/> the route wrapper established (a request feature), so it runs after identity;
+/// anything that is not a kernel route, or has no context, passes unlimited. Partitions are the framework's: replenished by one timer, idle
 /// ones dropped.
 /// </summary>
 internal sealed class KernelRateLimiter : IDisposable
@@ -84,14 +82,9 @@ internal sealed class KernelRateLimiter : IDisposable
     /// <summary>The request's kernel context and declared policy, when it is a kernel route with a context.</summary>
     private static (KernelContext? Context, string? Policy) Resolve(HttpContext http)
     {
-        var metadata = http.GetEndpoint()?.Metadata;
-        if (metadata?.GetMetadata<KernelRouteMetadata>() is null)
-        {
-            return (null, null);
-        }
-
-        var accessor = http.RequestServices.GetRequiredService<KernelContextAccessor>();
-        return accessor.IsEstablished ? (accessor.Current, metadata.GetMetadata<KernelRateLimitMetadata>()?.Policy) : (null, null);
+        // The route wrapper publishes the context as a request feature once it is established (kernel routes only).
+        var context = http.Features.Get<KernelContext>();
+        return context is null ? (null, null) : (context, http.GetEndpoint()?.Metadata.GetMetadata<KernelRateLimitMetadata>()?.Policy);
     }
 
     private readonly record struct TenantKey(string? Policy, Guid Tenant);

@@ -27,6 +27,7 @@ internal sealed partial class KernelMiddleware(
     private readonly IIdentitySource[] _identitySources = identitySources.ToArray();
     private readonly PathString _apiPrefix = new(options.Value.ApiPrefix);
     private readonly KernelRequestLimits _limits = options.Value.Limits;
+    private readonly bool _rateLimited = options.Value.RateLimiting.Enabled;
 
     public async Task InvokeAsync(HttpContext httpContext)
     {
@@ -159,6 +160,10 @@ internal sealed partial class KernelMiddleware(
         var trace = activity?.Context ?? Activity.Current?.Context ?? default;
         var context = new KernelContext(tenant, actor, correlationId, trace);
         httpContext.RequestServices.GetRequiredService<KernelContextAccessor>().Establish(context, readOnly: !route.IsStateChanging);
+        if (_rateLimited)
+        {
+            httpContext.Features.Set(context); // The rate limiter partitions on it; a feature is cheaper to read than the scoped accessor.
+        }
 
         // After the context exists: the tenant's role overrides are read in its unit of work, under RLS.
         if (access.Kind == RouteAccessKind.Permission
