@@ -24,8 +24,8 @@ internal sealed class KernelRateLimiter : IDisposable
     public KernelRateLimiter(IOptions<KernelOptions> options)
     {
         _options = options.Value.RateLimiting;
-        _tenantWindow = key => Window(PolicyOf(key.Policy).TenantPermits, key.Policy);
-        _callerWindow = key => Window(PolicyOf(key.Policy).ActorPermits, key.Policy);
+        _tenantWindow = key => Window(PolicyOf(key.Policy), tenant: true);
+        _callerWindow = key => Window(PolicyOf(key.Policy), tenant: false);
         _perTenant = PartitionedRateLimiter.Create<HttpContext, TenantKey>(TenantPartition);
         _perCaller = PartitionedRateLimiter.Create<HttpContext, CallerKey>(CallerPartition);
         // The actor's budget first: a request it refuses does not draw on the tenant's, so one runaway actor cannot
@@ -44,7 +44,7 @@ internal sealed class KernelRateLimiter : IDisposable
     }
 
     /// <summary>The configured policy a route declared, or the default.</summary>
-    internal KernelRateLimitPolicy PolicyOf(string? name) =>
+    private KernelRateLimitPolicy PolicyOf(string? name) =>
         name is null ? _options.Default : _options.Policies[name];
 
     private RateLimitPartition<TenantKey> TenantPartition(HttpContext http)
@@ -71,10 +71,10 @@ internal sealed class KernelRateLimiter : IDisposable
     }
 
     // Not replenishing itself: the partitioned limiter's one timer replenishes every partition.
-    private FixedWindowRateLimiter Window(int permits, string? policy) => new(new FixedWindowRateLimiterOptions
+    private static FixedWindowRateLimiter Window(KernelRateLimitPolicy policy, bool tenant) => new(new FixedWindowRateLimiterOptions
     {
-        PermitLimit = permits,
-        Window = PolicyOf(policy).Window,
+        PermitLimit = tenant ? policy.TenantPermits : policy.ActorPermits,
+        Window = policy.Window,
         QueueLimit = 0,
         AutoReplenishment = false,
     });

@@ -29,25 +29,20 @@ internal static class RequestLimitCheck
     {
         foreach (var (name, values) in query)
         {
-            var field = name.Length <= 64 && !name.Contains('\0', StringComparison.Ordinal) ? name : "query";
-            if (name.Length > maxLength)
+            if (name.Length > maxLength || name.Contains('\0', StringComparison.Ordinal))
             {
-                throw KernelException.Validation("query", $"A query parameter name is longer than {maxLength} characters.");
+                throw KernelException.Validation("query", $"A query parameter name is longer than {maxLength} characters or contains a NUL character.");
             }
 
+            var field = name.Length <= 64 ? name : "query";
             foreach (var value in values)
             {
-                if (value is null)
-                {
-                    continue;
-                }
-
-                if (value.Length > maxLength)
+                if (value is { Length: var length } && length > maxLength)
                 {
                     throw KernelException.Validation(field, $"Must be at most {maxLength} characters.");
                 }
 
-                if (value.Contains('\0', StringComparison.Ordinal) || name.Contains('\0', StringComparison.Ordinal))
+                if (value?.Contains('\0', StringComparison.Ordinal) == true)
                 {
                     throw KernelException.Validation(field, "Must not contain NUL characters.");
                 }
