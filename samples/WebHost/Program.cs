@@ -2,10 +2,11 @@ using Addons.Requests;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
 using WebHost.Demo;
+using WebHost.Hosting;
 using WebHost.Identity;
 using WebHost.Telemetry;
 
-var command = args.FirstOrDefault(a => !a.StartsWith('-'));
+var command = HostCommand.Find(args);
 var builder = WebApplication.CreateBuilder(args);
 
 // Exporters (OTLP, console), JSON logs and error tracking, each behind its own setting; none by default.
@@ -21,10 +22,8 @@ builder.Services.AddHealthChecks().AddKernelChecks();
 
 if (command == "demo")
 {
-    // A free port, known before start: the kernel fetches the dev identity provider's keys from it over HTTP.
-    var url = DemoRunner.FreeLoopbackUrl();
-    builder.WebHost.UseUrls(url);
-    builder.Configuration["Kernel:Auth:Authority"] = builder.Configuration["Kernel:Auth:Issuer"] = url;
+    // Any free loopback port; UseListenAddressAsDevIssuer below fixes it before start and points the kernel at it.
+    builder.WebHost.UseUrls("http://127.0.0.1:0");
     builder.Configuration["Logging:LogLevel:Default"] = "Warning";
 }
 
@@ -34,6 +33,9 @@ if (command == "worker" && string.IsNullOrEmpty(builder.Configuration["urls"]))
     // ASPNETCORE_URLS says otherwise. Web-only instances set Kernel:Jobs:WorkerEnabled=false.
     builder.WebHost.UseUrls("http://127.0.0.1:0");
 }
+
+// In Development the sample's dev identity provider issues the tokens, at whatever address the host listens on.
+builder.UseListenAddressAsDevIssuer();
 
 var app = builder.Build();
 

@@ -20,9 +20,17 @@ internal static class BenchApps
     /// queue themselves) on <paramref name="database"/>, which it migrates. <paramref name="mapOutside"/> maps endpoints
     /// that stay outside the kernel.
     /// </summary>
-    public static async Task<WebApplication> StartKernelAsync(BenchDatabase database, Action<WebApplication>? mapOutside = null)
+    public static async Task<WebApplication> StartKernelAsync(BenchDatabase database, Action<WebApplication>? mapOutside = null, bool rateLimited = false)
     {
         var builder = CreateBuilder();
+        if (rateLimited)
+        {
+            // Limits no run reaches: the route pays for the limiter without requests being refused.
+            builder.Configuration["Kernel:RateLimiting:Enabled"] = "true";
+            builder.Configuration["Kernel:RateLimiting:Default:TenantPermits"] = "1000000000";
+            builder.Configuration["Kernel:RateLimiting:Default:ActorPermits"] = "1000000000";
+        }
+
         builder.Configuration["ConnectionStrings:Kernel"] = database.RuntimeConnectionString;
         builder.Configuration["ConnectionStrings:KernelOwner"] = database.OwnerConnectionString;
         builder.Configuration["Kernel:Auth:EnableDevHeaders"] = "true";

@@ -10,7 +10,8 @@ namespace Kernel.Benchmarks.Routing;
 /// One GET of the same trivial JSON handler through a whole app's request pipeline, in process (no sockets): a raw
 /// Minimal API endpoint, the same reading an equivalent identity from headers, the kernel app passing an endpoint
 /// marked <c>ExcludeFromKernel()</c> through, and kernel routes (dev-header identity, tenant, context, unit of work that
-/// opens no connection, error envelope on standby, telemetry) without and with a permission check (cache warm).
+/// opens no connection, error envelope on standby, telemetry) without and with a permission check (cache warm), and
+/// with rate limiting on (limits no run reaches).
 /// </summary>
 [MemoryDiagnoser]
 public class RouteBenchmarks
@@ -29,8 +30,10 @@ public class RouteBenchmarks
     private BenchDatabase _database = null!;
     private WebApplication _rawApp = null!;
     private WebApplication _kernelApp = null!;
+    private WebApplication _rateLimitedApp = null!;
     private InProcessConnection _rawConnection = null!;
     private InProcessConnection _kernelConnection = null!;
+    private InProcessConnection _rateLimitedConnection = null!;
 
     /// <summary>Starts PostgreSQL (the kernel app migrates and checks its runtime role at start-up) and both apps, and checks every request answers 200 with the JSON.</summary>
     /// <returns>A task that completes when both apps are ready.</returns>
@@ -44,7 +47,9 @@ public class RouteBenchmarks
             app.MapGet(RawIdentityPath, static (HttpContext http) => RawHeaderIdentity.Read(http) is null ? Results.Unauthorized() : TypedResults.Ok(Hello.Instance));
         });
         _kernelApp = await BenchApps.StartKernelAsync(_database, app => app.MapGet(RawPath, static () => TypedResults.Ok(Hello.Instance)).ExcludeFromKernel());
+        _rateLimitedApp = await BenchApps.StartKernelAsync(_database, rateLimited: true);
         _rawConnection = _rawApp.Connect();
+        _rateLimitedConnection = _rateLimitedApp.Connect();
         _kernelConnection = _kernelApp.Connect();
         await BenchApps.WarmRoleGrantsAsync(_kernelApp, Tenant);
 
@@ -53,6 +58,7 @@ public class RouteBenchmarks
         await CheckAsync(_kernelConnection, _kernelOutside);
         await CheckAsync(_kernelConnection, _kernelRoute);
         await CheckAsync(_kernelConnection, _kernelPermitted);
+        await CheckAsync(_rateLimitedConnection, _kernelRoute);
         if (!_kernelConnection.Response.Headers.ContainsKey("X-Correlation-Id"))
         {
             throw new InvalidOperationException("The kernel route did not echo X-Correlation-Id: the response's OnStarting callbacks did not run.");
@@ -64,6 +70,8 @@ public class RouteBenchmarks
     [GlobalCleanup]
     public async Task CleanupAsync()
     {
+        await _rateLimitedApp.StopAsync();
+        await _rateLimitedApp.DisposeAsync();
         await _kernelApp.StopAsync();
         await _kernelApp.DisposeAsync();
         await _rawApp.StopAsync();
@@ -95,6 +103,11 @@ public class RouteBenchmarks
     /// <returns>The status code.</returns>
     [Benchmark]
     public Task<int> KernelRoute_Granted() => _kernelConnection.SendAsync(_kernelPermitted);
+
+    /// <summary>The same kernel route with rate limiting on: the actor's and the tenant's budget each give a permit.</summary>
+    /// <returns>The status code.</returns>
+    [Benchmark]
+    public Task<int> KernelRoute_Authenticated_RateLimited() => _rateLimitedConnection.SendAsync(_kernelRoute);
 
     private static (string, string)[] DevHeaders() =>
     [

@@ -38,6 +38,12 @@ internal static class ServeCommand
                 builder.Configuration["Kernel:Auth:RequireHttpsMetadata"] = "false";
                 builder.Configuration["Kernel:Jobs:WorkerEnabled"] = "false";
                 builder.Configuration["Kernel:Jobs:SchedulerEnabled"] = "false";
+
+                // Rate limiting on, as a deployment runs it, with limits no run reaches: the route pays for the
+                // limiter's partition lookups and leases without requests being refused. Request limits are always on.
+                builder.Configuration["Kernel:RateLimiting:Enabled"] = "true";
+                builder.Configuration["Kernel:RateLimiting:Default:TenantPermits"] = "1000000000";
+                builder.Configuration["Kernel:RateLimiting:Default:ActorPermits"] = "1000000000";
                 builder.Services.AddKernel(builder.Configuration).AddAddon<RequestsAddon>().AddAddon<BenchAddon>();
                 app = builder.Build();
                 app.MapGet("/ready", () => "ready").ExcludeFromKernel();

@@ -12,14 +12,6 @@ namespace WebHost.Demo;
 /// </summary>
 internal static class DemoRunner
 {
-    /// <summary>An http://127.0.0.1 URL with a port that was free a moment ago.</summary>
-    public static string FreeLoopbackUrl()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}";
-    }
-
     public static async Task<int> RunAsync(WebApplication app)
     {
         var report = new DemoReport(Console.Out);

@@ -36,6 +36,13 @@ internal static class ErrorEnvelope
             ["traceId"] = Activity.Current?.TraceId.ToHexString() ?? httpContext.TraceIdentifier,
             ["correlationId"] = CorrelationId.Get(httpContext),
         };
+        if (error.RetryAfter is { } wait)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+            response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            body["retryAfter"] = seconds;
+        }
+
         if (error.Errors is { Count: > 0 })
         {
             body["errors"] = error.Errors;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Kernel.Limits;
 using Microsoft.AspNetCore.Http;
 using Npgsql;
 
@@ -16,6 +17,8 @@ internal static class ErrorMapper
                 return kernel;
             case BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType or StatusCodes.Status413PayloadTooLarge } bad:
                 return FromStatus(bad.StatusCode);
+            case BadHttpRequestException { InnerException: JsonLimitException limit }:
+                return KernelException.Validation(string.IsNullOrEmpty(limit.Path) ? "body" : limit.Path, limit.Reason);
             case BadHttpRequestException { InnerException: JsonException json }:
                 return KernelException.Validation(
                     string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "body" : json.Path,
@@ -28,6 +31,10 @@ internal static class ErrorMapper
                 return KernelException.Conflict("The change conflicts with an existing record.");
             case PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected }:
                 return KernelException.Conflict("The change conflicted with a concurrent change; retry it.");
+            case PostgresException pg when IsBadValue(pg.SqlState):
+                // Input the handler let through but PostgreSQL cannot take (a value out of range, a character the
+                // encoding has no place for, an index entry too large): the caller's fault, not the server's.
+                return KernelException.Validation("request", "A value is out of range or cannot be stored.");
             case PostgresException pg when IsUnavailable(pg.SqlState):
             case NpgsqlException npgsql when npgsql is not PostgresException:
             case TimeoutException:
@@ -37,6 +44,11 @@ internal static class ErrorMapper
                 return new KernelException();
         }
     }
+
+    // Data exceptions (22: out of range, invalid text representation, untranslatable character, ...) and
+    // program_limit_exceeded (54000: e.g. an index row too large).
+    private static bool IsBadValue(string sqlState) =>
+        sqlState.StartsWith("22", StringComparison.Ordinal) || sqlState == PostgresErrorCodes.ProgramLimitExceeded;
 
     // Connection exceptions (08), operator intervention/shutdown (57P0x), insufficient resources (53).
     private static bool IsUnavailable(string sqlState) =>
@@ -52,9 +64,9 @@ internal static class ErrorMapper
         StatusCodes.Status401Unauthorized => KernelException.Unauthenticated(),
         StatusCodes.Status403Forbidden => KernelException.Forbidden(),
         StatusCodes.Status415UnsupportedMediaType => new KernelException(status, KernelErrorCodes.UnsupportedMediaType, "The request body must be JSON (Content-Type: application/json)."),
-        StatusCodes.Status413PayloadTooLarge => new KernelException(status, KernelErrorCodes.ValidationFailed, "The request body is too large."),
+        StatusCodes.Status413PayloadTooLarge => KernelException.PayloadTooLarge(),
         StatusCodes.Status409Conflict => KernelException.Conflict("The request conflicts with the current state."),
-        StatusCodes.Status429TooManyRequests => new KernelException(status, KernelErrorCodes.RateLimited, "Too many requests; retry later."),
+        StatusCodes.Status429TooManyRequests => KernelException.RateLimited(null),
         StatusCodes.Status503ServiceUnavailable => new KernelException(status, KernelErrorCodes.Unavailable, "The service is temporarily unavailable; retry later."),
         >= 500 => new KernelException(),
         _ => new KernelException(status, KernelErrorCodes.ValidationFailed, "The request is invalid."),

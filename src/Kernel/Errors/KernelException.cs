@@ -54,6 +54,9 @@ public sealed class KernelException : Exception
     /// <summary>The <c>WWW-Authenticate</c> value of a 401, when more specific than <c>Bearer</c>.</summary>
     internal string? Challenge { get; private init; }
 
+    /// <summary>How long a rate-limited caller should wait (<c>Retry-After</c>), when known.</summary>
+    internal TimeSpan? RetryAfter { get; private init; }
+
     /// <summary>Field errors (field name to messages), or <see langword="null"/>.</summary>
     public IReadOnlyDictionary<string, string[]>? Errors { get; }
 
@@ -103,6 +106,14 @@ public sealed class KernelException : Exception
     /// <summary>401 UNAUTHENTICATED for presented but rejected credentials, with an RFC 6750 <c>invalid_token</c> challenge.</summary>
     internal static KernelException InvalidToken(string message) =>
         new(StatusCodes.Status401Unauthorized, KernelErrorCodes.Unauthenticated, message) { Challenge = "Bearer error=\"invalid_token\"" };
+
+    /// <summary>429 RATE_LIMITED, with the wait the limiter named.</summary>
+    internal static KernelException RateLimited(TimeSpan? retryAfter) =>
+        new(StatusCodes.Status429TooManyRequests, KernelErrorCodes.RateLimited, "Too many requests; retry later.") { RetryAfter = retryAfter };
+
+    /// <summary>413 PAYLOAD_TOO_LARGE.</summary>
+    internal static KernelException PayloadTooLarge() =>
+        new(StatusCodes.Status413PayloadTooLarge, KernelErrorCodes.PayloadTooLarge, "The request body is too large.");
 
     /// <summary>403 TENANT_REQUIRED: the work needs a tenant and has none.</summary>
     /// <returns>The exception to throw.</returns>

@@ -35,6 +35,12 @@ public static class KernelApplicationExtensions
         var registry = new RouteRegistry();
 
         app.UseMiddleware<KernelMiddleware>();
+        if (options.RateLimiting.Enabled)
+        {
+            // After the route wrapper, inside it: the limiter partitions on the context the wrapper established.
+            app.UseRateLimiter();
+        }
+
         var api = app.MapGroup(options.ApiPrefix);
         foreach (var addon in addons)
         {

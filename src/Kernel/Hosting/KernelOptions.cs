@@ -14,6 +14,12 @@ public sealed class KernelOptions
 
     /// <summary>Identity settings.</summary>
     public KernelAuthOptions Auth { get; set; } = new();
+
+    /// <summary>Rate limits of kernel routes (off by default).</summary>
+    public KernelRateLimitingOptions RateLimiting { get; set; } = new();
+
+    /// <summary>Limits on request bodies, JSON and query strings of kernel routes.</summary>
+    public KernelRequestLimits Limits { get; set; } = new();
 }
 
 /// <summary>Database settings (<c>Kernel:Database</c>).</summary>

@@ -35,7 +35,55 @@ internal sealed partial class KernelOptionsValidator(IHostEnvironment environmen
             failures.Add($"Kernel:Database:Timeout '{options.Database.Timeout}' must be whole seconds between 00:00:01 and 00:10:00, e.g. '00:00:15'.");
         }
 
+        CheckRateLimits(failures, options.RateLimiting);
+        CheckLimits(failures, options.Limits);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void CheckRateLimits(List<string> failures, KernelRateLimitingOptions rateLimiting)
+    {
+        foreach (var (name, policy) in rateLimiting.Policies.Prepend(new("Default", rateLimiting.Default)))
+        {
+            var setting = name == "Default" ? "Kernel:RateLimiting:Default" : $"Kernel:RateLimiting:Policies:{name}";
+            if (policy is null)
+            {
+                failures.Add($"{setting} is empty.");
+                continue;
+            }
+
+            if (policy.TenantPermits < 1 || policy.ActorPermits < 1)
+            {
+                failures.Add($"{setting}: TenantPermits and ActorPermits must be at least 1 (they are {policy.TenantPermits} and {policy.ActorPermits}).");
+            }
+
+            if (policy.ActorPermits > policy.TenantPermits)
+            {
+                failures.Add($"{setting}: ActorPermits ({policy.ActorPermits}) must not exceed TenantPermits ({policy.TenantPermits}); one actor would never reach its own limit.");
+            }
+
+            if (policy.Window < TimeSpan.FromSeconds(1) || policy.Window > TimeSpan.FromDays(1))
+            {
+                failures.Add($"{setting}: Window must be from 1 second to 1 day (it is {policy.Window}).");
+            }
+        }
+    }
+
+    private static void CheckLimits(List<string> failures, KernelRequestLimits limits)
+    {
+        if (limits.MaxRequestBodyBytes < 1024)
+        {
+            failures.Add($"Kernel:Limits:MaxRequestBodyBytes must be at least 1024 (it is {limits.MaxRequestBodyBytes}).");
+        }
+
+        if (limits.MaxJsonDepth is < 1 or > 256)
+        {
+            failures.Add($"Kernel:Limits:MaxJsonDepth must be from 1 to 256 (it is {limits.MaxJsonDepth}).");
+        }
+
+        if (limits.MaxStringLength < 1 || limits.MaxQueryValueLength < 1)
+        {
+            failures.Add("Kernel:Limits:MaxStringLength and MaxQueryValueLength must be at least 1.");
+        }
     }
 
     private static void CheckConnectionString(List<string> failures, string setting, string? value, bool required)

@@ -4,6 +4,7 @@ using Kernel.Auth;
 using Kernel.Data;
 using Kernel.Hosting;
 using Kernel.Jobs;
+using Kernel.Limits;
 using Kernel.Migrations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -74,6 +75,7 @@ public static class KernelServiceCollectionExtensions
             services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<KernelListener>());
         }
         services.AddKernelJobs(configuration);
+        services.AddKernelLimits();
 
         // Malformed JSON and wrong content types become exceptions the kernel maps to its envelope,
         // instead of the framework's silent 400/415.

@@ -1,4 +1,5 @@
 using Kernel.Data;
+using Kernel.Limits;
 using Kernel.Migrations;
 using Kernel.Routing;
 using Microsoft.AspNetCore.Http;
@@ -19,7 +20,13 @@ internal sealed class KernelStartup(IServiceProvider services, IOptions<KernelOp
     {
         var routes = services.GetRequiredService<KernelState>().MappedOn
             ?? throw new InvalidOperationException("The kernel was added but never mapped: call app.MapKernel() before app.Run().");
-        CheckEndpoints(routes.DataSources.SelectMany(source => source.Endpoints));
+        var endpoints = routes.DataSources.SelectMany(source => source.Endpoints).ToList();
+        CheckEndpoints(endpoints);
+        if (options.Value.RateLimiting.Enabled)
+        {
+            CheckRateLimitPolicies(endpoints, options.Value.RateLimiting);
+        }
+
         var database = options.Value.Database;
         var dataSource = services.GetRequiredService<KernelDataSource>();
         var migrations = services.GetRequiredService<MigrationSet>().All;
@@ -52,6 +59,20 @@ internal sealed class KernelStartup(IServiceProvider services, IOptions<KernelOp
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static void CheckRateLimitPolicies(IEnumerable<Endpoint> endpoints, KernelRateLimitingOptions rateLimiting)
+    {
+        var unknown = endpoints
+            .Select(e => (Route: e.Metadata.GetMetadata<KernelRouteMetadata>(), Policy: e.Metadata.GetMetadata<KernelRateLimitMetadata>()?.Policy))
+            .Where(e => e.Route is not null && e.Policy is not null && !rateLimiting.Policies.ContainsKey(e.Policy))
+            .Select(e => $"{e.Route!.Name} names '{e.Policy}'")
+            .ToList();
+        if (unknown.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"Routes name rate-limit policies that are not configured: {string.Join("; ", unknown)}. Configure them under Kernel:RateLimiting:Policies.");
+        }
+    }
 
     internal static void CheckEndpoints(IEnumerable<Endpoint> endpoints)
     {

@@ -1,3 +1,4 @@
+using Kernel.Limits;
 using Kernel.Routing;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -17,6 +18,23 @@ public static class EndpointConventionBuilderExtensions
         where TBuilder : IEndpointConventionBuilder
     {
         builder.Add(endpoint => endpoint.Metadata.Add(OutsideKernelMetadata.Instance));
+        return builder;
+    }
+
+    /// <summary>
+    /// Declares the rate-limit policy of a kernel route: one of <c>Kernel:RateLimiting:Policies</c>, instead of the
+    /// default policy. The kernel refuses to start with rate limiting on and a route naming a policy that is not configured.
+    /// </summary>
+    /// <typeparam name="TBuilder">The convention builder type.</typeparam>
+    /// <param name="builder">The kernel route's builder.</param>
+    /// <param name="policyName">The policy's name, e.g. <c>expensive</c>.</param>
+    /// <returns>The same builder.</returns>
+    public static TBuilder WithRateLimitPolicy<TBuilder>(this TBuilder builder, string policyName)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(policyName);
+        var metadata = new KernelRateLimitMetadata(policyName);
+        builder.Add(endpoint => endpoint.Metadata.Add(metadata));
         return builder;
     }
 }

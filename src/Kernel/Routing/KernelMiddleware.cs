@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Kernel.Audit;
 using Kernel.Auth;
 using Kernel.Errors;
+using Kernel.Limits;
 using Kernel.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +26,8 @@ internal sealed partial class KernelMiddleware(
 {
     private readonly IIdentitySource[] _identitySources = identitySources.ToArray();
     private readonly PathString _apiPrefix = new(options.Value.ApiPrefix);
+    private readonly KernelRequestLimits _limits = options.Value.Limits;
+    private readonly bool _rateLimited = options.Value.RateLimiting.Enabled;
 
     public async Task InvokeAsync(HttpContext httpContext)
     {
@@ -54,6 +57,7 @@ internal sealed partial class KernelMiddleware(
         string? errorCode = null;
         try
         {
+            RequestLimitCheck.Apply(httpContext, _limits);
             var context = await EstablishAsync(httpContext, route, correlationId, activity).ConfigureAwait(false);
             activity?.SetTag("kernel.tenant_id", context.TenantId?.ToString());
             activity?.SetTag("enduser.id", context.Actor?.Id);
@@ -174,6 +178,10 @@ internal sealed partial class KernelMiddleware(
         var trace = activity?.Context ?? Activity.Current?.Context ?? default;
         var context = new KernelContext(tenant, actor, correlationId, trace);
         httpContext.RequestServices.GetRequiredService<KernelContextAccessor>().Establish(context, readOnly: !route.IsStateChanging);
+        if (_rateLimited)
+        {
+            httpContext.Features.Set(context); // The rate limiter partitions on it; a feature is cheaper to read than the scoped accessor.
+        }
 
         // After the context exists: the tenant's role overrides are read in its unit of work, under RLS.
         if (access.Kind == RouteAccessKind.Permission

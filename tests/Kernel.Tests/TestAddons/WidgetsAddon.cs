@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using LinqToDB.Data;
 using Microsoft.AspNetCore.Http;
 
@@ -27,6 +28,10 @@ public sealed class WidgetsAddon : IAddon
             await InsertAsync(db, id, body.Name);
             return Results.Created($"/api/widgets/{id}", new { id });
         });
+
+        // A route with a rate-limit policy of its own (Kernel:RateLimiting:Policies:expensive).
+        routes.MapGet("/widgets/expensive", "widgets.expensive", RouteAccess.Authenticated, () => Results.Ok(new { ok = true }))
+            .WithRateLimitPolicy("expensive");
 
         routes.MapGet("/widgets", "widgets.count", RouteAccess.Authenticated, async (IUnitOfWork unitOfWork) =>
         {

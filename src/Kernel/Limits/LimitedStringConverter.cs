@@ -1,0 +1,102 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Kernel.Limits;
+
+/// <summary>
+/// Reads JSON strings no longer than <see cref="KernelRequestLimits.MaxStringLength"/> and without NUL characters
+/// (PostgreSQL's text cannot hold them); writes them as the built-in converter does.
+/// </summary>
+internal sealed class LimitedStringConverter(int maxLength) : JsonConverter<string>
+{
+    public override string Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => Check(reader.GetString()!, maxLength);
+
+    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+
+    public override string ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => Check(reader.GetString()!, maxLength);
+
+    public override void WriteAsPropertyName(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WritePropertyName(value);
+
+    public static string Check(string value, int maxLength)
+    {
+        if (value.Length > maxLength)
+        {
+            throw new JsonLimitException($"Must be at most {maxLength} characters.");
+        }
+
+        if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new JsonLimitException("Must not contain NUL characters.");
+        }
+
+        return value;
+    }
+}
+
+/// <summary>
+/// Reads <see cref="JsonElement"/> members (a PATCH body's "sent or not" fields) with the same limits on every string
+/// inside them, and refuses strings that are not valid UTF-8 or UTF-16 there and then: the reader defers that check
+/// to <see cref="JsonElement.GetString"/>, which would otherwise throw inside a handler.
+/// </summary>
+internal sealed class LimitedJsonElementConverter(int maxLength) : JsonConverter<JsonElement>
+{
+    public override bool HandleNull => true;
+
+    public override JsonElement Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        var element = JsonElement.ParseValue(ref reader);
+        Check(element);
+        return element;
+    }
+
+    public override void Write(Utf8JsonWriter writer, JsonElement value, JsonSerializerOptions options) => value.WriteTo(writer);
+
+    private void Check(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                LimitedStringConverter.Check(Text(element), maxLength);
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    Check(item);
+                }
+
+                break;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    LimitedStringConverter.Check(Name(property), maxLength);
+                    Check(property.Value);
+                }
+
+                break;
+        }
+    }
+
+    private static string Text(JsonElement element)
+    {
+        try
+        {
+            return element.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new JsonLimitException("Must be valid UTF-8 text.");
+        }
+    }
+
+    private static string Name(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new JsonLimitException("Must be valid UTF-8 text.");
+        }
+    }
+}

@@ -1,0 +1,174 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace Hostile.Tests;
+
+/// <summary>
+/// Tenant B holds canary data; tenant A fires the corpus at every endpoint the host maps (enumerated from its endpoint
+/// data source). Every answer is below 500, every 4xx is the error envelope, every case invalid by construction is a
+/// 4xx, the host keeps serving, and tenant B's canary appears in no response and no log line.
+/// </summary>
+public sealed partial class HostileInputTests(HostileFactory factory, ITestOutputHelper output) : IClassFixture<HostileFactory>
+{
+    [Fact]
+    public async Task Every_route_answers_the_hostile_corpus_with_a_4xx_envelope_or_a_clean_success_and_never_leaks_tenant_b()
+    {
+        using var http = factory.CreateClient();
+        var a = await Canary.SeedAsync(http, "tenant-a");
+        var b = await Canary.SeedAsync(http, Canary.Marker);
+        factory.Logs.Clear();
+        var corpus = new Corpus(a, b, factory.Services.GetRequiredService<IServiceProviderIsService>());
+        var endpoints = Endpoints();
+
+        var failures = new List<string>();
+        var total = 0;
+        var rejected = 0;
+        foreach (var endpoint in endpoints)
+        {
+            foreach (var hostile in corpus.For(endpoint))
+            {
+                total++;
+                var (status, headers, body) = await SendAsync(hostile);
+                rejected += status is >= 400 and < 500 ? 1 : 0;
+                Check(failures, hostile, status, headers, body);
+            }
+
+            await AssertStillServesAsync(http, a, endpoint.DisplayName);
+        }
+
+        var leakedLines = factory.Logs.Lines.Where(Leaks).ToList();
+        output.WriteLine($"{total} hostile cases at {endpoints.Count} endpoints: {rejected} answered 4xx, {total - rejected} accepted as data, {failures.Count} failures; {factory.Logs.Lines.Count} log lines searched.");
+        Assert.True(failures.Count == 0, $"{failures.Count} of {total} cases failed:\n{string.Join('\n', failures.Take(60))}");
+        Assert.True(leakedLines.Count == 0, $"Tenant B's canary is in the log:\n{string.Join('\n', leakedLines.Take(5))}");
+        Assert.Equal(2, await CountCanaryRequestsAsync());
+    }
+
+    [Fact]
+    public void The_corpus_covers_every_route_the_host_maps()
+    {
+        var names = Endpoints().Select(e => e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? e.RoutePattern.RawText).ToHashSet();
+
+        // A sample of each area; the suite walks whatever the data source holds, so new routes join by themselves.
+        Assert.Superset(
+            new HashSet<string?> { "requests.create", "requests.update", "requests.reminders", "kernel.roles.update", "kernel.audit.list", "kernel.jobs.retry", "/auth/login", "/auth/invite" },
+            names);
+    }
+
+    private List<RouteEndpoint> Endpoints() =>
+        factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().OrderBy(e => e.RoutePattern.RawText, StringComparer.Ordinal).ToList();
+
+    private async Task<(int Status, string Headers, string Body)> SendAsync(HostileCase hostile)
+    {
+        var context = await factory.Server.SendAsync(c =>
+        {
+            c.Request.Method = hostile.Method;
+            c.Request.Path = hostile.Path;
+            c.Request.QueryString = new QueryString(hostile.Query.Length > 0 ? hostile.Query : null);
+            foreach (var (name, value) in hostile.Headers)
+            {
+                c.Request.Headers[name] = value;
+            }
+
+            if (hostile.Body is not null)
+            {
+                c.Features.Set<IHttpRequestBodyDetectionFeature>(HasBody.Instance);
+                c.Request.Body = new MemoryStream(hostile.Body);
+                c.Request.ContentLength = hostile.Body.Length;
+                c.Request.ContentType = hostile.ContentType;
+            }
+        });
+        var body = context.Response.Body.CanRead ? await new StreamReader(context.Response.Body, Encoding.UTF8).ReadToEndAsync() : "";
+        var headers = string.Join('\n', context.Response.Headers.Select(h => $"{h.Key}: {h.Value}"));
+        return (context.Response.StatusCode, headers, body);
+    }
+
+    private static void Check(List<string> failures, HostileCase hostile, int status, string headers, string body)
+    {
+        void Fail(string why) => failures.Add($"{hostile}: {status} {why} {body[..Math.Min(body.Length, 300)]}");
+
+        if (status >= 500)
+        {
+            Fail("is a server error");
+        }
+        else if (status >= 400 && !IsEnvelope(body, headers))
+        {
+            Fail("is not the error envelope");
+        }
+        else if (hostile.MustReject && status < 400)
+        {
+            Fail("accepted input that is invalid by construction");
+        }
+
+        if (Leaks(body) || Leaks(headers))
+        {
+            Fail("LEAKS TENANT B'S CANARY");
+        }
+
+        if (CorrelationIdOf(headers) is { } echoed && !WellFormedCorrelationId().IsMatch(echoed))
+        {
+            Fail($"echoes a malformed correlation id '{echoed}'");
+        }
+    }
+
+    private static bool IsEnvelope(string body, string headers)
+    {
+        if (!headers.Contains("Content-Type: application/problem+json", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        try
+        {
+            return JsonNode.Parse(body) is JsonObject problem && problem["code"] is JsonValue code && code.GetValue<string>().Length > 0 && problem["status"] is not null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static string? CorrelationIdOf(string headers) =>
+        headers.Split('\n').FirstOrDefault(h => h.StartsWith("X-Correlation-Id: ", StringComparison.OrdinalIgnoreCase))?["X-Correlation-Id: ".Length..];
+
+    private static bool Leaks(string text) => text.Contains(Canary.Marker, StringComparison.OrdinalIgnoreCase);
+
+    private static async Task AssertStillServesAsync(HttpClient http, TenantData a, string? after)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/requests?limit=1");
+        request.Headers.Add("X-Dev-Tenant", a.TenantId.ToString());
+        request.Headers.Add("X-Dev-Actor", a.UserId.ToString());
+        request.Headers.Add("X-Dev-Roles", "admin");
+        var response = await http.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, $"After the cases of {after} the host no longer serves: {(int)response.StatusCode}");
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);
+    }
+
+    /// <summary>As the owner, across tenants: tenant B's canary requests are all still there, unchanged.</summary>
+    private async Task<long> CountCanaryRequestsAsync()
+    {
+        await using var connection = new NpgsqlConnection(factory.Database.OwnerConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("select count(*) from requests.requests where assignee = $1 and body = $2", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = Canary.Marker });
+        command.Parameters.Add(new NpgsqlParameter { Value = $"{Canary.Marker} body" });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Tells the framework the request has a body (the in-memory server says so only for requests it builds itself).</summary>
+    private sealed class HasBody : IHttpRequestBodyDetectionFeature
+    {
+        public static readonly HasBody Instance = new();
+
+        public bool CanHaveBody => true;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex WellFormedCorrelationId();
+}
