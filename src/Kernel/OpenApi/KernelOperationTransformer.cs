@@ -96,10 +96,11 @@ internal sealed class KernelOperationTransformer : IOpenApiOperationTransformer
 
         if (hasBody)
         {
-            yield return (StatusCodes.Status413PayloadTooLarge, "VALIDATION_FAILED: the request body is too large.");
+            yield return (StatusCodes.Status413PayloadTooLarge, "PAYLOAD_TOO_LARGE: the request body is over Kernel:Limits:MaxRequestBodyBytes.");
             yield return (StatusCodes.Status415UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE: the body must be JSON.");
         }
 
+        yield return (StatusCodes.Status429TooManyRequests, "RATE_LIMITED: the actor's or tenant's budget is spent (when Kernel:RateLimiting is on); Retry-After says when to retry.");
         yield return (StatusCodes.Status500InternalServerError, "INTERNAL_ERROR: an unexpected failure; details are logged, never returned.");
         yield return (StatusCodes.Status503ServiceUnavailable, "UNAVAILABLE: the database is unavailable; retry later.");
     }
