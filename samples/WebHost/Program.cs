@@ -44,7 +44,7 @@ app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c
 app.MapDevIdentityProvider();
 
 // The OpenAPI 3.1 document of every route at /openapi/v1.json; in Development, a browsable reference at /scalar/v1.
-app.MapOpenApi().ExcludeFromKernel();
+app.MapOpenApi("/openapi/v1.json").ExcludeFromKernel(); // The one document: no document-name parameter to probe.
 if (app.Environment.IsDevelopment())
 {
     app.MapScalarApiReference().ExcludeFromKernel();

@@ -16,6 +16,9 @@ public sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
     /// <summary>The entries logged so far, in order.</summary>
     public IReadOnlyCollection<CapturedLogEntry> Entries => _entries;
 
+    /// <summary>Forgets the entries logged so far (a fixture shared by tests starts each from nothing).</summary>
+    public void Clear() => _entries.Clear();
+
     /// <summary>Everything logged so far as one text (messages, exceptions, scope values), for "never appears" assertions.</summary>
     /// <returns>The text.</returns>
     public string AllText() => string.Join(Environment.NewLine, _entries.Select(e => e.ToString()));

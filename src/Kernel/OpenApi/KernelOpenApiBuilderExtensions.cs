@@ -13,8 +13,8 @@ public static class KernelOpenApiBuilderExtensions
     /// required permission is the <c>x-kernel-permission</c> extension (with <c>x-kernel-access</c> and
     /// <c>x-kernel-addon</c>), and every 4xx/5xx the kernel can answer with refers to the one error envelope,
     /// <c>#/components/schemas/KernelProblem</c>. Request and response schemas come from the handlers (typed results,
-    /// <c>Produces&lt;T&gt;</c>). Serve it with <c>app.MapOpenApi().ExcludeFromKernel()</c>
-    /// (<c>/openapi/{documentName}.json</c>).
+    /// <c>Produces&lt;T&gt;</c>). Serve it with <c>app.MapOpenApi("/openapi/v1.json").ExcludeFromKernel()</c>
+    /// (a fixed path: the default <c>/openapi/{documentName}.json</c> answers unknown names with a bare 404).
     /// </summary>
     /// <param name="kernel">The kernel builder.</param>
     /// <param name="documentName">The document name. The default value is <c>v1</c>.</param>

@@ -25,7 +25,7 @@ var app = builder.Build();
 
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).ExcludeFromKernel();
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(KernelHealthChecksBuilderExtensions.ReadyTag) }).ExcludeFromKernel();
-app.MapOpenApi().ExcludeFromKernel();
+app.MapOpenApi("/openapi/v1.json").ExcludeFromKernel();
 app.MapKernel();
 
 switch (command)
