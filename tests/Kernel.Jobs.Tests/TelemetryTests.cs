@@ -93,6 +93,23 @@ public sealed class TelemetryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_rate_limited_route_span_carries_RATE_LIMITED()
+    {
+        await using var host = Host(("Kernel:RateLimiting:Enabled", "true"), ("Kernel:RateLimiting:Default:ActorPermits", "1"), ("Kernel:RateLimiting:Default:Window", "01:00:00"));
+        using var client = host.CreateClientAs(Guid.NewGuid(), "alice", "member");
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync("/api/jobstest/probe", null)).StatusCode);
+        var traceId = ActivityTraceId.CreateRandom();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/jobstest/probe");
+        request.Headers.Add("traceparent", $"00-{traceId.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        var route = await SpanAsync(host, s => s.OperationName == "jobstest.probe" && s.TraceId == traceId);
+        Assert.Equal((ActivityStatusCode.Error, "RATE_LIMITED", 429), (route.Status, route.GetTagItem("error.type"), route.GetTagItem("http.response.status_code")));
+    }
+
+    [Fact]
     public async Task Route_and_job_instruments_are_recorded_with_their_tags()
     {
         await using var host = Host();

@@ -108,6 +108,9 @@ internal sealed partial class KernelMiddleware(
             if (activity is not null)
             {
                 activity.SetTag("http.response.status_code", status);
+
+                // An envelope written further in (the rate limiter's 429) has its status but not its code here.
+                errorCode ??= status >= 400 ? ErrorMapper.FromStatus(status).Code : null;
                 if (errorCode is not null)
                 {
                     activity.SetTag("error.type", errorCode);
