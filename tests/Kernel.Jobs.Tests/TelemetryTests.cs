@@ -121,7 +121,16 @@ public sealed class TelemetryTests : IAsyncLifetime
         await Owner.WaitForAsync(_database, effectId, TimeSpan.FromSeconds(30), "succeeded");
         await Owner.WaitForAsync(_database, doomed, TimeSpan.FromSeconds(30), "dead");
 
+        // A worker records an attempt's outcome and duration just after committing it: wait until the last ones are.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         Collect(host);
+        while (Sum("kernel.job.duration", ("kernel.job.type", "jobstest.flaky")) < 3
+            || Sum("kernel.job.duration", ("kernel.job.type", "jobstest.effect")) < 1)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The outcomes were never counted.");
+            await Task.Delay(50);
+            Collect(host);
+        }
 
         Assert.True(Sum("kernel.route.duration", ("kernel.route", "jobstest.effect"), ("kernel.status_class", "2xx")) >= 1);
         Assert.Equal(1, Sum("kernel.job.enqueued", ("kernel.job.type", "jobstest.effect")));
