@@ -86,7 +86,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
             // start, not a graceful stop. Signal once the host says it started, as an orchestrator's probe would.
             await WaitUntilAsync(() => Task.FromResult(first.Output.Contains("Application started", StringComparison.Ordinal)), TimeSpan.FromSeconds(30), () => first.Output);
 
-            var exitCode = await first.TerminateAsync();
+            var exitCode = await first.TerminateAsync(TimeSpan.FromMinutes(1));
 
             Assert.True(exitCode == 0, $"exit code {exitCode}:{Environment.NewLine}{first.Output}");
         }

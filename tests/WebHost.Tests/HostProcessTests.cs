@@ -15,7 +15,7 @@ public sealed class HostProcessTests(KernelDatabaseFixture<RequestsAddon> fixtur
     [Fact]
     public async Task Serving_with_urls_on_another_port_accepts_the_dev_identity_providers_tokens()
     {
-        var port = HostProcess.FreePort();
+        var port = AppProcess.FreeLoopbackPort();
         using var host = HostProcess.Start(fixture.Database, ["--urls", $"http://127.0.0.1:{port}"]);
 
         await AssertBearerFlowAsync(host, new Uri($"http://127.0.0.1:{port}"));
@@ -24,7 +24,7 @@ public sealed class HostProcessTests(KernelDatabaseFixture<RequestsAddon> fixtur
     [Fact]
     public async Task Serving_with_aspnetcore_urls_accepts_the_dev_identity_providers_tokens()
     {
-        var port = HostProcess.FreePort();
+        var port = AppProcess.FreeLoopbackPort();
         using var host = HostProcess.Start(fixture.Database, [], new Dictionary<string, string> { ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}" });
 
         await AssertBearerFlowAsync(host, new Uri($"http://127.0.0.1:{port}"));
@@ -33,7 +33,7 @@ public sealed class HostProcessTests(KernelDatabaseFixture<RequestsAddon> fixtur
     [Fact]
     public async Task Serving_on_a_container_port_accepts_the_dev_identity_providers_tokens()
     {
-        var port = HostProcess.FreePort();
+        var port = AppProcess.FreeLoopbackPort();
         using var host = HostProcess.Start(fixture.Database, [], new Dictionary<string, string> { ["ASPNETCORE_HTTP_PORTS"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
 
         await AssertBearerFlowAsync(host, new Uri($"http://localhost:{port}"));
@@ -42,13 +42,13 @@ public sealed class HostProcessTests(KernelDatabaseFixture<RequestsAddon> fixtur
     [Fact]
     public async Task A_command_with_urls_listens_where_urls_says()
     {
-        var port = HostProcess.FreePort();
+        var port = AppProcess.FreeLoopbackPort();
         using var host = HostProcess.Start(fixture.Database, ["worker", "--urls", $"http://127.0.0.1:{port}"]);
 
         await host.WaitUntilLiveAsync(new Uri($"http://127.0.0.1:{port}"));
     }
 
-    private static async Task AssertBearerFlowAsync(HostProcess host, Uri address)
+    private static async Task AssertBearerFlowAsync(AppProcess host, Uri address)
     {
         await host.WaitUntilLiveAsync(address);
         using var http = new HttpClient { BaseAddress = address };
