@@ -77,6 +77,29 @@ public sealed class ScaleOutTests : IAsyncLifetime
         Assert.Equal(0L, await Owner.ScalarAsync<long>(_database, "select count(*) from jobstest.effects where job_id = $1", slow));
     }
 
+    [Fact]
+    public async Task Two_stops_at_once_drain_once_and_a_dispose_after_the_first_returns_breaks_neither()
+    {
+        var tenant = Guid.NewGuid();
+        var host = Instance("t", shutdownTimeout: TimeSpan.FromSeconds(3));
+        _ = host.Server;
+        var slow = await Contexts.EnqueueAsAsync(host.Services, tenant, EffectJob.Definition, new EffectPayload(DelayMs: 60_000));
+        await Owner.WaitForAsync(_database, slow, TimeSpan.FromSeconds(10), "running");
+        var worker = host.Services.GetRequiredService<JobWorker>();
+
+        // What WebApplication does when stopped from outside: its own Run stops the host too, and disposes the
+        // container as soon as that stop returns, while the outer stop may still be draining.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        var first = worker.StopAsync(timeout.Token);
+        var second = worker.StopAsync(CancellationToken.None);
+        await Task.WhenAny(first, second);
+        worker.Dispose();
+        await Task.WhenAll(first, second);
+
+        Assert.Equal(("queued", 0), Pick(await Owner.JobAsync(_database, slow)));
+        await host.DisposeAsync();
+    }
+
     private static (string, int) Pick((string State, int Attempts, string? LastError) job) => (job.State, job.Attempts);
 
     private JobsHost Instance(string name, TimeSpan? shutdownTimeout = null) =>
@@ -86,6 +109,10 @@ public sealed class ScaleOutTests : IAsyncLifetime
             services =>
             {
                 services.AddSingleton<TimeProvider>(_clock);
+
+                // The test is the scheduler's only clock: Coravel's own host would also tick on real minutes (while
+                // the settable clock may still read real time) and enqueue a slot the test never asked for.
+                services.Remove(services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.FullName == "Coravel.Scheduling.HostedService.SchedulerHost"));
                 services.AddSingleton(new HostTag(name));
                 if (shutdownTimeout is { } timeout)
                 {

@@ -46,11 +46,23 @@ internal sealed partial class JobWorker(
     private readonly CancellationTokenSource _abort = new();
     private readonly CancellationTokenSource _leasesStop = new();
     private Task _leases = Task.CompletedTask;
+    private Lazy<Task>? _stopping;
     private int _notified;
 
     public string WorkerId => identity.Id;
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Drains once, however often and concurrently it is called: a host can stop twice at once (WebApplication's own
+    /// <c>Run</c> and whoever called <c>StopAsync</c>), then dispose as soon as the first returns; every caller waits
+    /// for the one drain, so nothing is disposed under it. The first caller's token bounds it.
+    /// </summary>
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        var stopping = new Lazy<Task>(() => StopOnceAsync(cancellationToken));
+        return (Interlocked.CompareExchange(ref _stopping, stopping, null) ?? stopping).Value;
+    }
+
+    private async Task StopOnceAsync(CancellationToken cancellationToken)
     {
         // Stop claiming first; running jobs keep going (and keep their leases) for the shutdown timeout.
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
