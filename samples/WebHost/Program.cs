@@ -2,11 +2,10 @@ using Addons.Requests;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
 using WebHost.Demo;
-using WebHost.Hosting;
 using WebHost.Identity;
 using WebHost.Telemetry;
 
-var command = HostCommand.Find(args);
+var command = KernelCommandLine.FindCommand(args);
 var builder = WebApplication.CreateBuilder(args);
 
 // Exporters (OTLP, console), JSON logs and error tracking, each behind its own setting; none by default.
@@ -61,7 +60,11 @@ switch (command)
     case "demo":
         return await DemoRunner.RunAsync(app);
     case null or "worker":
-        await app.RunAsync();
+        if (!await app.RunUntilStoppedAsync())
+        {
+            await Console.Error.WriteLineAsync("Stopped while starting.");
+        }
+
         return 0;
     default:
         await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: (none) to serve (and run jobs), 'worker' to run jobs only, 'migrate', 'demo'.");

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Kernel.Testing;
+using Npgsql;
 
 namespace Operations.Tests;
 
@@ -79,4 +80,51 @@ public sealed class GracefulShutdownTests
         Assert.Equal((long)ids.Length, await Sql.ScalarAsync<long>(superuser, "select count(*) from requests.reminders where id = any($1)", ids));
         Assert.DoesNotContain("INTERNAL_ERROR", host.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_starting_host_waits_for_another_instances_migrations_past_its_command_timeout_and_SIGTERM_then_exits_0()
+    {
+        await using var cluster = await LocalPostgresCluster.StartAsync();
+        var owner = new NpgsqlConnectionStringBuilder(cluster.OwnerConnectionString) { CommandTimeout = 1 }.ConnectionString;
+        var settings = SampleHostProcess.Settings(cluster.RuntimeConnectionString, owner);
+        var superuser = Sql.Superuser(cluster, cluster.Database);
+
+        // Another instance is migrating: it holds the migration lock (unpooled, so closing the connection releases it).
+        await using var other = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(superuser) { Pooling = false }.ConnectionString);
+        await other.OpenAsync();
+        await using (var take = new NpgsqlCommand("select pg_advisory_lock($1)", other) { Parameters = { new() { Value = MigrationLockKey } } })
+        {
+            await take.ExecuteNonQueryAsync();
+        }
+
+        // Stopped while it waits: a requested stop, exit code 0, not an unhandled exception.
+        await using (var stopped = SampleHostProcess.Launch(null, settings))
+        {
+            await WaitUntilWaitingForTheLockAsync(superuser);
+            var exitCode = await stopped.TerminateAsync();
+
+            Assert.True(exitCode == 0, $"exit code {exitCode}:\n{stopped.Output}");
+            Assert.DoesNotContain("Unhandled exception", stopped.Output, StringComparison.Ordinal);
+            Assert.Contains("Stopped while starting.", stopped.Output, StringComparison.Ordinal);
+        }
+
+        // Left to wait, it outlasts its one-second command timeout, and starts once the other instance is done.
+        await using var waiting = SampleHostProcess.Launch(null, settings);
+        await WaitUntilWaitingForTheLockAsync(superuser);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.False(waiting.HasExited, waiting.Output);
+        await other.CloseAsync();
+
+        await waiting.WaitUntilLiveAsync();
+        using var http = new HttpClient { BaseAddress = waiting.Address };
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode);
+    }
+
+    /// <summary>The kernel's migration lock (MigrationRunner's advisory lock key, "KERNEL").</summary>
+    private const long MigrationLockKey = 0x4B45524E454C;
+
+    private static Task WaitUntilWaitingForTheLockAsync(string superuser) =>
+        Sql.WaitUntilAsync(
+            async () => await Sql.ScalarAsync<long>(superuser, "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like '%pg_advisory_lock%' and pid <> pg_backend_pid()") == 1,
+            "a host waits for the migration lock");
 }

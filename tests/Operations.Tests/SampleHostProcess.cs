@@ -42,7 +42,7 @@ internal sealed class SampleHostProcess : IAsyncDisposable
     /// <summary>Runs a one-shot command (<c>migrate</c>) to its end and returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(string command, IReadOnlyDictionary<string, string> settings)
     {
-        await using var host = Start(command, settings, FreeLoopbackUrl());
+        await using var host = Launch(command, settings);
         var exitCode = await host._process.WaitForExitAsync(TimeSpan.FromMinutes(2));
         return (exitCode, host.Output);
     }
@@ -50,10 +50,10 @@ internal sealed class SampleHostProcess : IAsyncDisposable
     /// <summary>Starts the host (<paramref name="command"/>: null to serve, or <c>worker</c>) and waits until it answers <c>/health/live</c>.</summary>
     public static async Task<SampleHostProcess> StartAsync(string? command, IReadOnlyDictionary<string, string> settings)
     {
-        var host = Start(command, settings, FreeLoopbackUrl());
+        var host = Launch(command, settings);
         try
         {
-            await host._process.WaitUntilAnswersAsync(host.Address, "/health/live", TimeSpan.FromMinutes(2));
+            await host.WaitUntilLiveAsync();
             return host;
         }
         catch
@@ -62,6 +62,12 @@ internal sealed class SampleHostProcess : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>Starts the host (<paramref name="command"/>: null to serve, or <c>worker</c>) without waiting for it to answer.</summary>
+    public static SampleHostProcess Launch(string? command, IReadOnlyDictionary<string, string> settings) => Start(command, settings, FreeLoopbackUrl());
+
+    /// <summary>Waits until the host answers <c>/health/live</c>; fails with its output if it exits first or takes two minutes.</summary>
+    public Task WaitUntilLiveAsync() => _process.WaitUntilAnswersAsync(Address, "/health/live", TimeSpan.FromMinutes(2));
 
     /// <summary>A client of this host acting as <paramref name="actor"/> of <paramref name="tenant"/> (dev headers).</summary>
     public HttpClient ClientAs(Guid tenant, string actor, params string[] roles)

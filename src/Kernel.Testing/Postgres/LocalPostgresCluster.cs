@@ -141,11 +141,16 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
         LocalPostgresLog.Initializing(logger, dataDirectory, binDirectory);
         var stopwatch = Stopwatch.StartNew();
         var createdDirectory = false;
+        PostgresWatchdog? watchdog = null;
         LocalPostgresCluster? cluster = null;
         try
         {
             CreateEmptyDirectory(dataDirectory);
             createdDirectory = true;
+
+            // From here on, a process that dies (SIGTERM during initdb, say) leaves nothing behind either.
+            watchdog = PostgresWatchdog.TryStart(
+                dataDirectory, options.KeepDataDirectory, StopCommand(runner, dataDirectory, immediate: !options.KeepDataDirectory));
             await runner.GiveToServerUserAsync(dataDirectory, cancellationToken);
 
             var superuserPassword = NewSecret();
@@ -153,8 +158,6 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
             AppendServerSettings(dataDirectory, options.Durable, options.ServerSettings);
             var port = await StartServerAsync(runner, logger, dataDirectory, options.StartTimeout, cancellationToken);
 
-            var watchdog = PostgresWatchdog.TryStart(
-                dataDirectory, options.KeepDataDirectory, StopCommand(runner, dataDirectory, immediate: !options.KeepDataDirectory));
             cluster = new LocalPostgresCluster(runner, logger, options, dataDirectory, port, superuserPassword, watchdog);
             await cluster.CreateRolesAndDatabaseAsync(cancellationToken);
 
@@ -174,6 +177,8 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
                 {
                     DeleteDirectory(logger, dataDirectory);
                 }
+
+                watchdog?.Release();
             }
 
             throw;
@@ -412,7 +417,7 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
         PostgresCommandRunner runner, string dataDirectory, string superuserPassword, bool durable, CancellationToken cancellationToken)
     {
         // initdb reads the superuser password from a file, so it never shows in a process list.
-        var passwordFile = Path.Combine(Path.GetTempPath(), "kernel-pg-pw-" + RandomNumberGenerator.GetHexString(12, lowercase: true));
+        var passwordFile = PostgresWatchdog.PasswordFileOf(dataDirectory);
         try
         {
             var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };

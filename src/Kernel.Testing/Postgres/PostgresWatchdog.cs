@@ -27,8 +27,12 @@ internal sealed class PostgresWatchdog : IDisposable
         IFS= read -r line
         if [ "$line" = done ]; then exit 0; fi
         if [ -f "$data/postmaster.pid" ]; then "$@"; fi
+        rm -f -- "$data.initdb-pw"
         if [ "$keep" != 1 ]; then rm -rf -- "$data"; fi
         """;
+
+    /// <summary>Where initdb reads the superuser password from while it runs: next to the data directory, so a watchdog removes it too.</summary>
+    public static string PasswordFileOf(string dataDirectory) => dataDirectory + ".initdb-pw";
 
     private readonly Process _process;
     private int _released;
@@ -36,7 +40,7 @@ internal sealed class PostgresWatchdog : IDisposable
     private PostgresWatchdog(Process process) => _process = process;
 
     /// <summary>
-    /// Starts a watchdog for a running cluster, or returns <see langword="null"/> where it is not supported (Windows,
+    /// Starts a watchdog for a cluster from the moment its data directory exists, or returns <see langword="null"/> where it is not supported (Windows,
     /// no <c>/bin/sh</c>) or could not be started: it is a best-effort safety net.
     /// </summary>
     public static PostgresWatchdog? TryStart(string dataDirectory, bool keepDataDirectory, IReadOnlyList<string> stopCommand)

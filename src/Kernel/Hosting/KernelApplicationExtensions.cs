@@ -62,6 +62,47 @@ public static class KernelApplicationExtensions
     }
 
     /// <summary>
+    /// Runs the host until it is stopped, like <c>RunAsync</c>, except for a stop requested while it is still starting
+    /// (SIGTERM or Ctrl+C while start-up waits for another instance's migrations, say; a cancelled migration rolls
+    /// back). <c>RunAsync</c> lets that <see cref="OperationCanceledException"/> escape, which aborts the process
+    /// (exit code 134); here it is the stop it is: whatever had started is stopped as on any shutdown (a worker hands
+    /// back the jobs it claimed), and the run ends normally.
+    /// </summary>
+    /// <param name="host">The built host; disposed when the run ends.</param>
+    /// <returns><see langword="true"/> when the host started and then stopped; <see langword="false"/> when it was stopped before it had started.</returns>
+    public static async Task<bool> RunUntilStoppedAsync(this IHost host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        try
+        {
+            try
+            {
+                await host.StartAsync().ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                await host.StopAsync().ConfigureAwait(false);
+                return false;
+            }
+
+            await host.WaitForShutdownAsync().ConfigureAwait(false);
+            return true;
+        }
+        finally
+        {
+            if (host is IAsyncDisposable asyncDisposable)
+            {
+                await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                host.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
     /// Applies pending migrations of the kernel and every addon as the owner role and returns how many ran —
     /// the one-shot <c>migrate</c> command for deploys. Does not start the server.
     /// </summary>

@@ -142,7 +142,9 @@ internal sealed partial class MigrationRunner(ILogger<MigrationRunner> logger)
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken, params object[] parameters)
     {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        // No command timeout: waiting for another instance's migrations, or a migration building an index on a big
+        // table, may take minutes. The host's stop (SIGTERM, HostOptions.StartupTimeout) cancels it, and rolls back.
+        await using var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 0 };
         foreach (var parameter in parameters)
         {
             command.Parameters.Add(new NpgsqlParameter { Value = parameter });

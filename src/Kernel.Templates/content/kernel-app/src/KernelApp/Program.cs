@@ -2,7 +2,7 @@ using KernelAddon;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 // Commands: none = serve (and run jobs), "worker" = jobs only, "migrate" = apply migrations and exit (for deploys).
-var command = args.FirstOrDefault(a => !a.StartsWith('-'));
+var command = KernelCommandLine.FindCommand(args); // Never the value of an option such as --urls.
 var builder = WebApplication.CreateBuilder(args);
 
 // The kernel and the app's addons: context, auth decision, unit of work under row-level security, error envelope,
@@ -34,7 +34,7 @@ switch (command)
         Console.WriteLine($"Applied {await app.MigrateKernelDatabaseAsync()} migration(s).");
         return 0;
     case null or "worker":
-        await app.RunAsync();
+        await app.RunUntilStoppedAsync(); // A SIGTERM while starting (mid-migration) is a stop, not a crash.
         return 0;
     default:
         await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: (none) to serve, 'worker', 'migrate'.");

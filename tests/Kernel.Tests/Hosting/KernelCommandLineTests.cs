@@ -1,15 +1,15 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.CommandLine;
-using WebHost.Hosting;
+using Microsoft.AspNetCore.Builder;
 
-namespace WebHost.Tests;
+namespace Kernel.Tests.Hosting;
 
 /// <summary>
-/// The sample's command is the first argument ASP.NET Core's command-line configuration ignores. Each case is checked
+/// A host's command is the first argument ASP.NET Core's command-line configuration ignores. Each case is checked
 /// against the real provider: the configuration it reads is the same with and without the command, so the command is
 /// never some option's value, and every option still reaches the configuration.
 /// </summary>
-public sealed class HostCommandTests
+public sealed class KernelCommandLineTests
 {
     [Theory]
     [InlineData(null, "--urls", "http://127.0.0.1:5100")]
@@ -24,7 +24,7 @@ public sealed class HostCommandTests
     [InlineData(null)]
     public void The_command_is_the_argument_the_configuration_ignores(string? command, params string[] args)
     {
-        var found = HostCommand.Find(args);
+        var found = KernelCommandLine.FindCommand(args);
 
         Assert.Equal(command, found);
         var withCommand = Read(args);
@@ -38,7 +38,7 @@ public sealed class HostCommandTests
     {
         string[] args = ["--urls", "http://127.0.0.1:5100"];
 
-        Assert.Null(HostCommand.Find(args));
+        Assert.Null(KernelCommandLine.FindCommand(args));
         Assert.Equal("http://127.0.0.1:5100", Read(args)["urls"]);
     }
 
