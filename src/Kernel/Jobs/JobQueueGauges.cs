@@ -93,7 +93,7 @@ internal sealed partial class JobQueueGauges(IMeterFactory meters, KernelDataSou
         return new Snapshot(time.GetTimestamp(), depth, age);
     }
 
-    [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "Reading the job queue gauges failed; they report nothing until the database answers again")]
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Warning, Message = "Reading the job queue gauges failed; they report nothing until the database answers again")]
     private static partial void LogQueryFailed(ILogger logger, Exception exception);
 
     private sealed record Snapshot(long TakenAt, IReadOnlyList<Measurement<long>> Depth, IReadOnlyList<Measurement<double>> OldestReadyAge);

@@ -402,6 +402,7 @@ internal sealed partial class JobWorker(
     private async Task ExtendLeasesAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(_options.LeaseDuration / 3, time);
+        var failures = 0;
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
@@ -415,6 +416,12 @@ internal sealed partial class JobWorker(
                 try
                 {
                     var held = await store.ExtendLeasesAsync(WorkerId, ids, _options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+                    if (failures > 0)
+                    {
+                        LogLeasesRecovered(logger, failures);
+                        failures = 0;
+                    }
+
                     foreach (var id in ids.Where(id => !held.Contains(id)))
                     {
                         if (_running.TryGetValue(id, out var running))
@@ -425,7 +432,11 @@ internal sealed partial class JobWorker(
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    LogRecordFailed(logger, ex, Guid.Empty);
+                    // One warning per outage, not one per tick: the claim loop's warnings already say the database is gone.
+                    if (failures++ == 0)
+                    {
+                        LogLeasesFailed(logger, ex, ids.Length);
+                    }
                 }
             }
         }
@@ -456,6 +467,12 @@ internal sealed partial class JobWorker(
 
     [LoggerMessage(EventId = 4011, Level = LogLevel.Information, Message = "Claiming jobs works again after {Failures} failed attempt(s)")]
     private static partial void LogClaimRecovered(ILogger logger, int failures);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Warning, Message = "Extending the leases of {Count} running job(s) failed; retrying every tick, and a job whose lease expires meanwhile is rolled back and reclaimed")]
+    private static partial void LogLeasesFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Information, Message = "Extending job leases works again after {Failures} failed attempt(s)")]
+    private static partial void LogLeasesRecovered(ILogger logger, int failures);
 
     [LoggerMessage(EventId = 4008, Level = LogLevel.Warning, Message = "Recording the outcome of job {JobId} failed; its lease will expire and another worker reclaims it")]
     private static partial void LogRecordFailed(ILogger logger, Exception exception, Guid jobId);
