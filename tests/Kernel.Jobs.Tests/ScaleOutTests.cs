@@ -62,13 +62,9 @@ public sealed class ScaleOutTests : IAsyncLifetime
     [Fact]
     public async Task On_shutdown_a_job_that_finishes_within_the_timeout_succeeds_and_one_that_does_not_goes_back_without_an_attempt()
     {
-        var tenant = Guid.NewGuid();
-        var host = Instance("s", shutdownTimeout: TimeSpan.FromSeconds(3));
-        _ = host.Server;
-        var quick = await Contexts.EnqueueAsAsync(host.Services, tenant, EffectJob.Definition, new EffectPayload(DelayMs: 300));
-        var slow = await Contexts.EnqueueAsAsync(host.Services, tenant, EffectJob.Definition, new EffectPayload(DelayMs: 60_000));
+        var (host, slow) = await RunningSlowJobAsync("s");
+        var quick = await Contexts.EnqueueAsAsync(host.Services, Guid.NewGuid(), EffectJob.Definition, new EffectPayload(DelayMs: 300));
         await Owner.WaitForAsync(_database, quick, TimeSpan.FromSeconds(10), "running", "succeeded");
-        await Owner.WaitForAsync(_database, slow, TimeSpan.FromSeconds(10), "running");
 
         await host.DisposeAsync();
 
@@ -80,11 +76,7 @@ public sealed class ScaleOutTests : IAsyncLifetime
     [Fact]
     public async Task Two_stops_at_once_drain_once_and_a_dispose_after_the_first_returns_breaks_neither()
     {
-        var tenant = Guid.NewGuid();
-        var host = Instance("t", shutdownTimeout: TimeSpan.FromSeconds(3));
-        _ = host.Server;
-        var slow = await Contexts.EnqueueAsAsync(host.Services, tenant, EffectJob.Definition, new EffectPayload(DelayMs: 60_000));
-        await Owner.WaitForAsync(_database, slow, TimeSpan.FromSeconds(10), "running");
+        var (host, slow) = await RunningSlowJobAsync("t");
         var worker = host.Services.GetRequiredService<JobWorker>();
 
         // What WebApplication does when stopped from outside: its own Run stops the host too, and disposes the
@@ -98,6 +90,16 @@ public sealed class ScaleOutTests : IAsyncLifetime
 
         Assert.Equal(("queued", 0), Pick(await Owner.JobAsync(_database, slow)));
         await host.DisposeAsync();
+    }
+
+    /// <summary>A started instance with a 3 s shutdown timeout, running a job that takes a minute.</summary>
+    private async Task<(JobsHost Host, Guid Slow)> RunningSlowJobAsync(string name)
+    {
+        var host = Instance(name, shutdownTimeout: TimeSpan.FromSeconds(3));
+        _ = host.Server;
+        var slow = await Contexts.EnqueueAsAsync(host.Services, Guid.NewGuid(), EffectJob.Definition, new EffectPayload(DelayMs: 60_000));
+        await Owner.WaitForAsync(_database, slow, TimeSpan.FromSeconds(10), "running");
+        return (host, slow);
     }
 
     private static (string, int) Pick((string State, int Attempts, string? LastError) job) => (job.State, job.Attempts);
