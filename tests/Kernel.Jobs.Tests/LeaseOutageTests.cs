@@ -33,7 +33,7 @@ public sealed class LeaseOutageTests
 
         Assert.Equal(1, Count(logs, LeasesFailed));
         var recovered = Assert.Single(logs.Entries, e => e.EventId.Id == LeasesRecovered);
-        Assert.True((int)recovered.Properties["Failures"]! >= 4, recovered.Message);
+        Assert.True((int)recovered.Properties["Failures"]! >= 2, recovered.Message); // Several failed ticks, one warning.
     }
 
     private static int Count(CapturedLogs logs, int eventId) => logs.Entries.Count(e => e.EventId.Id == eventId);

@@ -124,7 +124,7 @@ public sealed class ScaleOutTests : IAsyncLifetime
 
     private static async Task WaitAsync(Func<Task<bool>> condition)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(120);
         while (!await condition())
         {
             Assert.True(DateTime.UtcNow < deadline, "Timed out waiting for the jobs to finish.");

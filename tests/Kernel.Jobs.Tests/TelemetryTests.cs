@@ -6,6 +6,7 @@ using Jobs.TestHost;
 using Kernel.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -125,7 +126,9 @@ public sealed class TelemetryTests : IAsyncLifetime
         var deadline = DateTime.UtcNow.AddSeconds(30);
         Collect(host);
         while (Sum("kernel.job.duration", ("kernel.job.type", "jobstest.flaky")) < 3
-            || Sum("kernel.job.duration", ("kernel.job.type", "jobstest.effect")) < 1)
+            || Sum("kernel.job.duration", ("kernel.job.type", "jobstest.effect")) < 1
+            || Sum("kernel.job.outcomes", ("kernel.job.type", "jobstest.flaky"), ("kernel.job.outcome", "dead")) < 1
+            || Sum("kernel.job.outcomes", ("kernel.job.type", "jobstest.effect"), ("kernel.job.outcome", "succeeded")) < 1)
         {
             Assert.True(DateTime.UtcNow < deadline, "The outcomes were never counted.");
             await Task.Delay(50);
@@ -178,7 +181,7 @@ public sealed class TelemetryTests : IAsyncLifetime
         {
             services.AddLogging(b => b.AddProvider(_logs));
             services.AddOpenTelemetry()
-                .WithTracing(t => t.AddKernelInstrumentation().AddInMemoryExporter(_spans))
+                .WithTracing(t => t.AddKernelInstrumentation().AddProcessor(new LockedList(_spans)))
                 .WithMetrics(m => m.AddKernelInstrumentation().AddInMemoryExporter(_metrics));
         });
 
@@ -246,5 +249,17 @@ public sealed class TelemetryTests : IAsyncLifetime
         return points is [var point]
             ? metric.MetricType == MetricType.LongGauge ? point.GetGaugeLastValueLong() : point.GetGaugeLastValueDouble()
             : points.Count == 0 ? null : throw new InvalidOperationException($"{name} has {points.Count} points with those tags.");
+    }
+
+    /// <summary>Keeps every ended span, under the lock <see cref="Spans"/> reads with (spans end on worker threads).</summary>
+    private sealed class LockedList(List<Activity> spans) : BaseProcessor<Activity>
+    {
+        public override void OnEnd(Activity data)
+        {
+            lock (spans)
+            {
+                spans.Add(data);
+            }
+        }
     }
 }

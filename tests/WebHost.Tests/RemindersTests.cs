@@ -55,7 +55,7 @@ public sealed class RemindersTests(WebHostFactory factory) : IClassFixture<WebHo
         var overdueA = await CreateAsync(a, "Overdue A", DateTimeOffset.UtcNow.AddDays(-1));
         var overdueB = await CreateAsync(b, "Overdue B", DateTimeOffset.UtcNow.AddDays(-2));
         var notDue = await CreateAsync(a, "Not due", DateTimeOffset.UtcNow.AddDays(3));
-        var slot = new JobSlot(DateTimeOffset.UtcNow);
+        var slot = new JobSlot(new DateTimeOffset(DateTime.UtcNow.Date.AddHours(12), TimeSpan.Zero)); // Noon: a minute later is the same day.
 
         await SweepAsync(slot);
         await SweepAsync(slot with { Slot = slot.Slot.AddMinutes(1) }); // Same day: no second reminder.
