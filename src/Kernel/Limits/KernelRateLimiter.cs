@@ -5,8 +5,9 @@ using Microsoft.Extensions.Options;
 namespace Kernel.Limits;
 
 /// <summary>
-/// The limiter ASP.NET Core's rate-limiting middleware runs for kernel routes (as its global limiter): a tenant's budget
-/// chained with its actor's (an anonymous caller's: its client address's), each a fixed window per policy. It partitions
+/// The limiter ASP.NET Core's rate-limiting middleware runs for kernel routes (as its global limiter): an actor's budget
+/// (an anonymous caller's: its client address's) and its tenant's, each a fixed window per policy; a request either
+/// refuses spends a permit of neither. It partitions
 /// on the <see cref="KernelContext"/> the route wrapper established (a request feature), so it runs after identity;
 /// anything that is not a kernel route, or has no context, passes unlimited. Partitions are the framework's: replenished by one timer, idle
 /// ones dropped.
@@ -28,9 +29,7 @@ internal sealed class KernelRateLimiter : IDisposable
         _callerWindow = key => Window(PolicyOf(key.Policy), tenant: false);
         _perTenant = PartitionedRateLimiter.Create<HttpContext, TenantKey>(TenantPartition);
         _perCaller = PartitionedRateLimiter.Create<HttpContext, CallerKey>(CallerPartition);
-        // The actor's budget first: a request it refuses does not draw on the tenant's, so one runaway actor cannot
-        // spend its tenant's budget on requests that are refused anyway.
-        Limiter = PartitionedRateLimiter.CreateChained(_perCaller, _perTenant);
+        Limiter = new BothBudgets(_perCaller, _perTenant);
     }
 
     /// <summary>Both budgets: a request is admitted only when its actor and its tenant each have a permit.</summary>
@@ -88,6 +87,49 @@ internal sealed class KernelRateLimiter : IDisposable
     }
 
     private readonly record struct TenantKey(string? Policy, Guid Tenant);
+
+    /// <summary>
+    /// The actor's budget and the tenant's, where a refused request spends a permit of neither. (The framework's
+    /// chained limiter takes the actor's permit before the tenant's refuses, and its middleware asks again once
+    /// refused: a client retrying while its tenant's budget is spent would use up its own budget too.) A refusal
+    /// consumes nothing, so the tenant's budget is looked at, without taking, before the actor's permit is taken.
+    /// </summary>
+    private sealed class BothBudgets(PartitionedRateLimiter<HttpContext> caller, PartitionedRateLimiter<HttpContext> tenant)
+        : PartitionedRateLimiter<HttpContext>
+    {
+        public override RateLimiterStatistics? GetStatistics(HttpContext resource) => caller.GetStatistics(resource);
+
+        protected override RateLimitLease AttemptAcquireCore(HttpContext resource, int permitCount)
+        {
+            if (tenant.GetStatistics(resource) is { } budget && budget.CurrentAvailablePermits < permitCount)
+            {
+                return tenant.AttemptAcquire(resource, permitCount); // Refused, with its Retry-After; takes nothing.
+            }
+
+            var actorLease = caller.AttemptAcquire(resource, permitCount);
+            if (!actorLease.IsAcquired)
+            {
+                return actorLease;
+            }
+
+            // Another request may have taken the tenant's last permit since the look: then this actor's permit is
+            // spent on a refusal, as with any limiter that checks two budgets without one lock.
+            var tenantLease = tenant.AttemptAcquire(resource, permitCount);
+            if (!tenantLease.IsAcquired)
+            {
+                actorLease.Dispose();
+                return tenantLease;
+            }
+
+            // Fixed windows give nothing back on release, so the granted leases need not be kept.
+            tenantLease.Dispose();
+            return actorLease;
+        }
+
+        // No queue (QueueLimit is 0): waiting is trying.
+        protected override ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext resource, int permitCount, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(AttemptAcquireCore(resource, permitCount));
+    }
 
     private readonly record struct CallerKey(string? Policy, Guid? Tenant, string Caller);
 }
