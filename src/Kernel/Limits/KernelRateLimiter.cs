@@ -7,10 +7,9 @@ namespace Kernel.Limits;
 /// <summary>
 /// The limiter ASP.NET Core's rate-limiting middleware runs for kernel routes (as its global limiter): an actor's budget
 /// (an anonymous caller's: its client address's) and its tenant's, each a fixed window per policy; a request either
-/// refuses spends a permit of neither. It partitions
-/// on the <see cref="KernelContext"/> the route wrapper established (a request feature), so it runs after identity;
-/// anything that is not a kernel route, or has no context, passes unlimited. Partitions are the framework's: replenished by one timer, idle
-/// ones dropped.
+/// refuses spends a permit of neither. It partitions on the <see cref="KernelContext"/> the route wrapper established
+/// (a request feature), so it runs after identity; anything that is not a kernel route, or has no context, passes
+/// unlimited. Partitions are the framework's: replenished by one timer, idle ones dropped.
 /// </summary>
 internal sealed class KernelRateLimiter : IDisposable
 {
@@ -88,6 +87,8 @@ internal sealed class KernelRateLimiter : IDisposable
 
     private readonly record struct TenantKey(string? Policy, Guid Tenant);
 
+    private readonly record struct CallerKey(string? Policy, Guid? Tenant, string Caller);
+
     /// <summary>
     /// The actor's budget and the tenant's, where a refused request spends a permit of neither. (The framework's
     /// chained limiter takes the actor's permit before the tenant's refuses, and its middleware asks again once
@@ -130,6 +131,4 @@ internal sealed class KernelRateLimiter : IDisposable
         protected override ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext resource, int permitCount, CancellationToken cancellationToken) =>
             ValueTask.FromResult(AttemptAcquireCore(resource, permitCount));
     }
-
-    private readonly record struct CallerKey(string? Policy, Guid? Tenant, string Caller);
 }
