@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Kernel.Testing;
 using Npgsql;
 
 namespace Operations.Tests;
@@ -40,7 +41,7 @@ internal sealed class PgBouncer : IAsyncDisposable
 
         var directory = Path.Combine(Path.GetTempPath(), "kernel-pgbouncer-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        var port = FreePort();
+        var port = AppProcess.FreeLoopbackPort();
         var users = new StringBuilder();
         foreach (var connectionString in connectionStrings)
         {
@@ -129,13 +130,6 @@ internal sealed class PgBouncer : IAsyncDisposable
         {
             // Best effort.
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task<bool> AcceptsAsync(int port)

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
+using Kernel.Testing;
 
 namespace Kernel.LoadHarness.Http;
 
@@ -22,7 +22,7 @@ internal sealed class ChildHost : IAsyncDisposable
 
     public static async Task<ChildHost> StartAsync(string mode, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
-        var port = FreePort();
+        var port = AppProcess.FreeLoopbackPort();
         var start = new ProcessStartInfo(Environment.ProcessPath!) { ArgumentList = { "serve", mode }, RedirectStandardOutput = false };
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
         {
@@ -71,12 +71,5 @@ internal sealed class ChildHost : IAsyncDisposable
         }
 
         _process.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -496,7 +494,7 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
         var timeoutSeconds = Math.Max(1, (int)Math.Ceiling(startTimeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         for (var attempt = 1; ; attempt++)
         {
-            var port = FindFreePort();
+            var port = AppProcess.FreeLoopbackPort();
             var result = await runner.RunToolAsync(
                 "pg_ctl",
                 ["-D", dataDirectory, "-l", logFile, "-o", "-p " + port.ToString(CultureInfo.InvariantCulture), "-w", "-t", timeoutSeconds, "start"],
@@ -518,15 +516,6 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
 
             throw new InvalidOperationException(result.Describe($"Tail of {logFile}:\n{logTail}"));
         }
-    }
-
-    private static int FindFreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     private static string ReadTail(string path, int lines)
