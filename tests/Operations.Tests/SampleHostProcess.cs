@@ -63,8 +63,29 @@ internal sealed class SampleHostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the host (<paramref name="command"/>: null to serve, or <c>worker</c>) without waiting for it to answer.</summary>
-    public static SampleHostProcess Launch(string? command, IReadOnlyDictionary<string, string> settings) => Start(command, settings, FreeLoopbackUrl());
+    /// <summary>Starts the host (<paramref name="command"/>: null to serve, or <c>worker</c>) on a free loopback port without waiting for it to answer.</summary>
+    public static SampleHostProcess Launch(string? command, IReadOnlyDictionary<string, string> settings)
+    {
+        var url = $"http://127.0.0.1:{AppProcess.FreeLoopbackPort()}";
+        var environment = new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["DOTNET_ENVIRONMENT"] = "Development",
+            ["ASPNETCORE_URLS"] = url,
+            ["Kernel:Auth:EnableDevHeaders"] = "true",
+            ["Kernel:Auth:Authority"] = url,
+            ["Kernel:Auth:Issuer"] = url,
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Kernel"] = "Information",
+        };
+        foreach (var (key, value) in settings)
+        {
+            environment[key] = value;
+        }
+
+        var process = AppProcess.Start(Path.Combine(AppContext.BaseDirectory, "WebHost.dll"), command is null ? [] : [command], environment);
+        return new SampleHostProcess(process, new Uri(url));
+    }
 
     /// <summary>Waits until the host answers <c>/health/live</c>; fails with its output if it exits first or takes two minutes.</summary>
     public Task WaitUntilLiveAsync() => _process.WaitUntilAnswersAsync(Address, "/health/live", TimeSpan.FromMinutes(2));
@@ -83,28 +104,4 @@ internal sealed class SampleHostProcess : IAsyncDisposable
     public Task<int> TerminateAsync() => _process.TerminateAsync(TimeSpan.FromMinutes(2));
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
-
-    private static SampleHostProcess Start(string? command, IReadOnlyDictionary<string, string> settings, Uri address)
-    {
-        var environment = new Dictionary<string, string?>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Development",
-            ["DOTNET_ENVIRONMENT"] = "Development",
-            ["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/'),
-            ["Kernel:Auth:EnableDevHeaders"] = "true",
-            ["Kernel:Auth:Authority"] = address.ToString().TrimEnd('/'),
-            ["Kernel:Auth:Issuer"] = address.ToString().TrimEnd('/'),
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:LogLevel:Kernel"] = "Information",
-        };
-        foreach (var (key, value) in settings)
-        {
-            environment[key] = value;
-        }
-
-        var process = AppProcess.Start(Path.Combine(AppContext.BaseDirectory, "WebHost.dll"), command is null ? [] : [command], environment);
-        return new SampleHostProcess(process, address);
-    }
-
-    private static Uri FreeLoopbackUrl() => new($"http://127.0.0.1:{AppProcess.FreeLoopbackPort()}");
 }
