@@ -9,6 +9,15 @@ internal sealed class AuditTarget : IAuditTarget
 
     public string? Id { get; private set; }
 
+    /// <summary>Extra facts of a platform operator's action (for example rows erased per table), kept in the platform audit stream.</summary>
+    public System.Text.Json.Nodes.JsonObject? Details { get; set; }
+
+    /// <summary>
+    /// Whether a platform operator's action is also filed in the target tenant's own audit log. The default value is
+    /// <see langword="true"/>; erasure turns it off (the tenant's log is among what it erases).
+    /// </summary>
+    public bool TenantLog { get; set; } = true;
+
     public void Set(string type, string id)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(type);

@@ -15,5 +15,8 @@ internal sealed record IdentityResult
     /// <summary>The raw tenant value the credentials carry; the kernel validates it.</summary>
     public string? Tenant { get; init; }
 
+    /// <summary>The tenants the credentials say the actor belongs to (ids, external ids or slugs), for the host and header strategies.</summary>
+    public IReadOnlyList<string> Memberships { get; init; } = [];
+
     public static IdentityResult Failed(string reason) => new() { Failure = reason };
 }

@@ -25,6 +25,9 @@ internal sealed partial class JwtIdentitySource(
     public const string InvalidToken = "The bearer token is missing, malformed, expired or not issued for this API.";
 
     private readonly KernelAuthOptions _auth = options.Value.Auth;
+    private readonly ClaimPath _tenantClaim = new(options.Value.Auth.TenantClaim);
+    private readonly ClaimPath _rolesClaim = new(options.Value.Auth.RolesClaim);
+    private readonly ClaimPath _membershipsClaim = new(options.Value.Tenancy.MembershipsClaim);
 
     public async ValueTask<IdentityResult> AuthenticateAsync(HttpContext httpContext)
     {
@@ -78,7 +81,7 @@ internal sealed partial class JwtIdentitySource(
             return IdentityResult.Failed(InvalidToken);
         }
 
-        var tenants = principal.FindAll(_auth.TenantClaim).Select(c => c.Value).ToList();
+        var tenants = _tenantClaim.Values(principal);
         if (tenants.Count > 1)
         {
             LogRejected(logger, $"several '{_auth.TenantClaim}' claims");
@@ -86,10 +89,16 @@ internal sealed partial class JwtIdentitySource(
         }
 
         // An array claim arrives as one claim per element; a space-separated string (OAuth 'scope' style) is split.
-        var roles = principal.FindAll(_auth.RolesClaim)
-            .SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        var roles = _rolesClaim.Values(principal)
+            .SelectMany(c => c.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .ToHashSet(StringComparer.Ordinal);
-        return new IdentityResult { ActorId = actor, Tenant = tenants.FirstOrDefault(), Roles = roles };
+        return new IdentityResult
+        {
+            ActorId = actor,
+            Tenant = tenants.FirstOrDefault(),
+            Roles = roles,
+            Memberships = _membershipsClaim.Values(principal),
+        };
     }
 
     private static bool IsUnknownKey(Exception? failure) => failure switch

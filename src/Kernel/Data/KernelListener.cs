@@ -1,4 +1,5 @@
 using Kernel.Auth;
+using Kernel.Tenants;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,7 +9,8 @@ namespace Kernel.Data;
 
 /// <summary>
 /// The instance's one <c>LISTEN</c> connection, held outside the pool so it never starves requests: job wake-ups
-/// (<c>kernel_jobs</c>, for the worker) and role-grant changes (<c>kernel_grants</c>, for <see cref="RoleGrantCache"/>).
+/// (<c>kernel_jobs</c>, for the worker), role-grant changes (<c>kernel_grants</c>, for <see cref="RoleGrantCache"/>) and
+/// registry changes (<c>kernel_tenants</c>, for <see cref="TenantCache"/>).
 /// Reconnects after a failure (backing off exponentially), telling the cache to stop trusting itself meanwhile. Being
 /// the one connection that is always reading, it is the first to see the server go away: it then clears the runtime
 /// pool, so requests after the outage get fresh connections instead of each finding a terminated one.
@@ -17,11 +19,13 @@ internal sealed partial class KernelListener(
     IOptions<KernelOptions> options,
     KernelDataSource dataSource,
     RoleGrantCache grants,
+    TenantCache tenants,
     TimeProvider time,
     ILogger<KernelListener> logger) : BackgroundService
 {
     public const string JobsChannel = "kernel_jobs";
     public const string GrantsChannel = "kernel_grants";
+    public const string TenantsChannel = "kernel_tenants";
 
     /// <summary>The first reconnect delay; it doubles with every failure in a row, up to <see cref="MaxRetryDelay"/>.</summary>
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
@@ -57,12 +61,13 @@ internal sealed partial class KernelListener(
                 await using var connection = new NpgsqlConnection(connectionString);
                 await connection.OpenAsync(stoppingToken).ConfigureAwait(false);
                 connection.Notification += (_, e) => OnNotification(e.Channel, e.Payload);
-                await using (var command = new NpgsqlCommand($"listen {JobsChannel}; listen {GrantsChannel}", connection))
+                await using (var command = new NpgsqlCommand($"listen {JobsChannel}; listen {GrantsChannel}; listen {TenantsChannel}", connection))
                 {
                     await command.ExecuteNonQueryAsync(stoppingToken).ConfigureAwait(false);
                 }
 
                 grants.Listening();
+                tenants.Listening();
                 if (failures > 0)
                 {
                     LogListening(logger, failures);
@@ -82,6 +87,7 @@ internal sealed partial class KernelListener(
             catch (Exception ex)
             {
                 grants.NotListening();
+                tenants.NotListening();
                 dataSource.DataSource.Clear();
                 failures++;
                 var delay = OutageBackoff.Delay(failures, FirstRetryDelay, MaxRetryDelay);
@@ -98,6 +104,7 @@ internal sealed partial class KernelListener(
             finally
             {
                 grants.NotListening();
+                tenants.NotListening();
             }
         }
     }
@@ -109,6 +116,13 @@ internal sealed partial class KernelListener(
             if (Guid.TryParse(payload, out var tenant))
             {
                 grants.Evict(tenant);
+            }
+        }
+        else if (channel == TenantsChannel)
+        {
+            if (Guid.TryParse(payload, out var tenant))
+            {
+                tenants.Evict(tenant);
             }
         }
         else if (channel == JobsChannel)

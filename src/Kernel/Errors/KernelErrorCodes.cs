@@ -33,8 +33,14 @@ public static class KernelErrorCodes
     /// <summary>429: the tenant or client exceeded its rate limit.</summary>
     public const string RateLimited = "RATE_LIMITED";
 
-    /// <summary>403 when missing, 400 when malformed: the route needs a tenant and has none, or not a UUID.</summary>
+    /// <summary>403 when missing, 400 when malformed: the route needs a tenant and has none, or names it in a form no strategy accepts.</summary>
     public const string TenantRequired = "TENANT_REQUIRED";
+
+    /// <summary>403: the tenant the credentials name is not in the registry (or was erased).</summary>
+    public const string TenantUnknown = "TENANT_UNKNOWN";
+
+    /// <summary>403: the tenant the credentials name is suspended (or being erased); its data is kept.</summary>
+    public const string TenantSuspended = "TENANT_SUSPENDED";
 
     /// <summary>503: a dependency (the database) is unavailable; retry later.</summary>
     public const string Unavailable = "UNAVAILABLE";

@@ -119,4 +119,12 @@ public sealed class KernelException : Exception
     /// <returns>The exception to throw.</returns>
     public static KernelException TenantRequired() =>
         new(StatusCodes.Status403Forbidden, KernelErrorCodes.TenantRequired, "This route requires a tenant.");
+
+    /// <summary>403 TENANT_UNKNOWN: the registry has no such tenant.</summary>
+    internal static KernelException TenantUnknown() =>
+        new(StatusCodes.Status403Forbidden, KernelErrorCodes.TenantUnknown, "The tenant is not known.");
+
+    /// <summary>403 TENANT_SUSPENDED: the tenant exists but may not be used now.</summary>
+    internal static KernelException TenantSuspended() =>
+        new(StatusCodes.Status403Forbidden, KernelErrorCodes.TenantSuspended, "The tenant is suspended.");
 }

@@ -15,6 +15,9 @@ public sealed class KernelOptions
     /// <summary>Identity settings.</summary>
     public KernelAuthOptions Auth { get; set; } = new();
 
+    /// <summary>The tenant registry and how a request's tenant is found.</summary>
+    public KernelTenancyOptions Tenancy { get; set; } = new();
+
     /// <summary>Rate limits of kernel routes (off by default).</summary>
     public KernelRateLimitingOptions RateLimiting { get; set; } = new();
 
@@ -91,10 +94,16 @@ public sealed class KernelAuthOptions
     /// <summary>The claim holding the actor id. The default value is <c>sub</c>.</summary>
     public string ActorClaim { get; set; } = "sub";
 
-    /// <summary>The claim holding the tenant id (a UUID). The default value is <c>tenant_id</c>.</summary>
+    /// <summary>
+    /// The claim naming the tenant: its UUID or one of its external ids (the identity provider's organization id). A
+    /// URI or a dotted path into a JSON claim (<c>o.id</c>) works too. The default value is <c>tenant_id</c>.
+    /// </summary>
     public string TenantClaim { get; set; } = "tenant_id";
 
-    /// <summary>The claim holding the actor's roles in the tenant (a string or an array). The default value is <c>roles</c>.</summary>
+    /// <summary>
+    /// The claim holding the actor's roles in the tenant (a string or an array); a URI or a dotted path into a JSON
+    /// claim (<c>realm_access.roles</c>) works too. The default value is <c>roles</c>.
+    /// </summary>
     public string RolesClaim { get; set; } = "roles";
 
     /// <summary>

@@ -6,6 +6,7 @@ using Kernel.Hosting;
 using Kernel.Jobs;
 using Kernel.Limits;
 using Kernel.Migrations;
+using Kernel.Tenants;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -60,6 +61,10 @@ public static class KernelServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<KernelOptions>>().Value;
             return KernelDataSource.Create(options.Database.ConnectionString, sp.GetRequiredService<IHostEnvironment>().ApplicationName, options.Database.Timeout);
         });
+
+        services.TryAddSingleton(sp => new TenantCache(sp.GetRequiredService<IOptions<KernelOptions>>().Value.Tenancy.CacheSize));
+        services.TryAddSingleton<TenantLookup>();
+        services.TryAddSingleton<TenantResolver>();
 
         services.TryAddScoped<KernelContextAccessor>();
         services.TryAddScoped<IKernelContextAccessor>(sp => sp.GetRequiredService<KernelContextAccessor>());

@@ -4,6 +4,7 @@ using Kernel.Auth;
 using Kernel.Errors;
 using Kernel.Limits;
 using Kernel.Telemetry;
+using Kernel.Tenants;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,7 @@ internal sealed partial class KernelMiddleware(
     RequestDelegate next,
     IEnumerable<IIdentitySource> identitySources,
     PermissionCatalog permissions,
+    TenantResolver tenants,
     IOptions<KernelOptions> options,
     TimeProvider timeProvider,
     ILogger<KernelMiddleware> logger)
@@ -28,6 +30,7 @@ internal sealed partial class KernelMiddleware(
     private readonly PathString _apiPrefix = new(options.Value.ApiPrefix);
     private readonly KernelRequestLimits _limits = options.Value.Limits;
     private readonly bool _rateLimited = options.Value.RateLimiting.Enabled;
+    private readonly string _operatorRole = options.Value.Tenancy.OperatorRole;
 
     public async Task InvokeAsync(HttpContext httpContext)
     {
@@ -146,20 +149,22 @@ internal sealed partial class KernelMiddleware(
         if (identity.Failure is null && identity.ActorId is not null)
         {
             actor = new KernelActor(identity.ActorId, identity.Roles);
-            if (identity.Tenant is { Length: > 0 } rawTenant)
-            {
-                if (Guid.TryParse(rawTenant, out var parsed) && parsed != Guid.Empty)
-                {
-                    tenant = parsed;
-                }
-                else if (access.Kind != RouteAccessKind.Public)
-                {
-                    throw new KernelException(StatusCodes.Status400BadRequest, KernelErrorCodes.TenantRequired, "The tenant id must be a UUID.");
-                }
-            }
         }
 
-        if (access.Kind != RouteAccessKind.Public)
+        if (access.Kind == RouteAccessKind.PlatformOperator)
+        {
+            // Operators act outside every tenant: no tenant is resolved, whatever the credentials name.
+            if (actor is null)
+            {
+                throw identity.Failure is null ? KernelException.Unauthenticated() : KernelException.InvalidToken(identity.Failure);
+            }
+
+            if (!actor.Roles.Contains(_operatorRole))
+            {
+                throw KernelException.Forbidden("This route is for platform operators.");
+            }
+        }
+        else if (access.Kind != RouteAccessKind.Public)
         {
             if (actor is null)
             {
@@ -168,14 +173,25 @@ internal sealed partial class KernelMiddleware(
                     : KernelException.InvalidToken(identity.Failure);
             }
 
+            tenant = await tenants.ResolveAsync(httpContext, identity, httpContext.RequestAborted).ConfigureAwait(false)
+                ?? throw KernelException.TenantRequired();
+        }
+        else if (actor is not null)
+        {
+            // Public routes run anonymously unless the identity names a tenant it may use.
+            try
+            {
+                tenant = await tenants.ResolveAsync(httpContext, identity, httpContext.RequestAborted).ConfigureAwait(false);
+            }
+            catch (KernelException)
+            {
+                tenant = null;
+            }
+
             if (tenant is null)
             {
-                throw KernelException.TenantRequired();
+                actor = null;
             }
-        }
-        else if (tenant is null)
-        {
-            actor = null; // Public routes without a valid tenant run anonymously.
         }
 
         var trace = activity?.Context ?? Activity.Current?.Context ?? default;

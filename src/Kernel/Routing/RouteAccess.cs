@@ -19,6 +19,13 @@ public sealed class RouteAccess
     /// <summary>Any authenticated actor of a tenant may call the route.</summary>
     public static RouteAccess Authenticated { get; } = new(RouteAccessKind.Authenticated, null);
 
+    /// <summary>
+    /// A platform operator may call the route: an authenticated actor whose token carries the operator role
+    /// (<c>Kernel:Tenancy:OperatorRole</c>), never granted by a tenant's roles. The route runs with no tenant in its
+    /// context, whatever tenant the token names.
+    /// </summary>
+    public static RouteAccess PlatformOperator { get; } = new(RouteAccessKind.PlatformOperator, null);
+
     /// <summary>The kind of decision.</summary>
     public RouteAccessKind Kind { get; }
 
@@ -49,4 +56,7 @@ public enum RouteAccessKind
 
     /// <summary>An authenticated actor with a tenant and a permission.</summary>
     Permission,
+
+    /// <summary>An authenticated platform operator, outside any tenant.</summary>
+    PlatformOperator,
 }

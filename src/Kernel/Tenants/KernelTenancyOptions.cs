@@ -1,0 +1,56 @@
+namespace Kernel;
+
+/// <summary>Tenant registry and resolution settings (<c>Kernel:Tenancy</c>).</summary>
+public sealed class KernelTenancyOptions
+{
+    /// <summary>
+    /// Whether a request's tenant must be in the registry (<c>kernel.tenants</c>). The default value is
+    /// <see cref="TenantRegistryMode.Required"/>.
+    /// </summary>
+    public TenantRegistryMode Registry { get; set; } = TenantRegistryMode.Required;
+
+    /// <summary>
+    /// The role, in the token's roles claim, that makes an actor a platform operator (routes declared with
+    /// <see cref="RouteAccess.PlatformOperator"/>). Tenant role grants never confer it. The default value is
+    /// <c>platform-operator</c>.
+    /// </summary>
+    public string OperatorRole { get; set; } = "platform-operator";
+
+    /// <summary>The most tenants (and unknown identifiers) each instance keeps in memory. The default value is 10,000.</summary>
+    public int CacheSize { get; set; } = 10_000;
+
+    /// <summary>
+    /// The host strategy: with a suffix such as <c>.example.com</c>, a request to <c>acme.example.com</c> names the
+    /// tenant whose slug is <c>acme</c>, accepted only for an actor the token ties to that tenant (its tenant claim or
+    /// its memberships claim). The default value is <see langword="null"/> (off).
+    /// </summary>
+    public string? HostSuffix { get; set; }
+
+    /// <summary>
+    /// The header strategy: a header (for example <c>X-Tenant</c>) naming the tenant by id, external id or slug,
+    /// accepted only when the token's <see cref="MembershipsClaim"/> lists it. The default value is <see langword="null"/> (off).
+    /// </summary>
+    public string? HeaderName { get; set; }
+
+    /// <summary>
+    /// The claim listing the tenants an actor belongs to (ids, external ids or slugs), for the host and header
+    /// strategies. Like the other claim names it may be a URI or a dotted path into a JSON claim. The default value is <c>tenants</c>.
+    /// </summary>
+    public string MembershipsClaim { get; set; } = "tenants";
+
+    /// <summary>Slugs no tenant may take, besides the built-in ones (<c>api</c>, <c>admin</c>, <c>www</c>, …).</summary>
+    public IList<string> ReservedSlugs { get; set; } = [];
+}
+
+/// <summary>Whether requests' tenants must be registered (<see cref="KernelTenancyOptions.Registry"/>).</summary>
+public enum TenantRegistryMode
+{
+    /// <summary>Every tenant must be in the registry and active; others are refused before any handler runs.</summary>
+    Required,
+
+    /// <summary>
+    /// For apps migrating in: a tenant UUID the registry does not know is accepted as before; registered tenants are
+    /// still refused while suspended, and external ids still resolve through the registry.
+    /// </summary>
+    Open,
+}
