@@ -48,6 +48,7 @@ internal static class TestHost
         var client = app.GetTestClient();
         if (tenant is not null)
         {
+            Register(app, tenant.Value);
             client.DefaultRequestHeaders.Add("X-Dev-Tenant", tenant.ToString());
         }
 
@@ -58,5 +59,17 @@ internal static class TestHost
 
         client.DefaultRequestHeaders.Add("X-Dev-Roles", string.Join(',', roles));
         return client;
+    }
+
+    /// <summary>Registers <paramref name="tenant"/> in the app's tenant registry (harmless when it is there already).</summary>
+    public static void Register(WebApplication app, Guid tenant)
+    {
+        using var connection = new Npgsql.NpgsqlConnection(app.Configuration["ConnectionStrings:KernelOwner"]);
+        connection.Open();
+        using var command = new Npgsql.NpgsqlCommand(
+            "insert into kernel.tenants (id, slug, name) values ($1, $2, $2) on conflict (id) do nothing", connection);
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = tenant });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = "t-" + tenant.ToString("N") });
+        command.ExecuteNonQuery();
     }
 }

@@ -112,6 +112,35 @@ public sealed class KernelTestDatabase : IAsyncDisposable
         return result;
     }
 
+    /// <summary>
+    /// Registers an active tenant in the kernel's registry (<c>kernel.tenants</c>), as the operator API would, so
+    /// requests and jobs may act for it. Registering an id again is harmless.
+    /// </summary>
+    /// <param name="tenantId">The tenant id.</param>
+    /// <param name="slug">Its slug; the default is <c>t-</c> and the id's 32 hex digits.</param>
+    /// <param name="externalIds">The identity provider's organization ids that name it.</param>
+    /// <returns>The tenant id.</returns>
+    public Guid RegisterTenant(Guid tenantId, string? slug = null, params string[] externalIds)
+    {
+        using var connection = new NpgsqlConnection(OwnerConnectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand(RegisterSql, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = tenantId });
+        command.Parameters.Add(new NpgsqlParameter { Value = slug ?? "t-" + tenantId.ToString("N") });
+        command.Parameters.Add(new NpgsqlParameter { Value = externalIds });
+        command.ExecuteNonQuery();
+        return tenantId;
+    }
+
+    private const string RegisterSql =
+        """
+        with tenant as (
+            insert into kernel.tenants (id, slug, name) values ($1, $2, $2) on conflict (id) do nothing returning id
+        )
+        insert into kernel.tenant_external_ids (external_id, tenant)
+        select x, $1 from unnest($3::text[]) as x on conflict (external_id) do nothing
+        """;
+
     /// <summary>Drops the database.</summary>
     /// <returns>A task that completes when the database is gone.</returns>
     public async ValueTask DisposeAsync()

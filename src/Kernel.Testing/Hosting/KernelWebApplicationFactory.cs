@@ -20,13 +20,17 @@ public class KernelWebApplicationFactory<TEntryPoint> : WebApplicationFactory<TE
     /// <summary>The app's database.</summary>
     public KernelTestDatabase Database => _database ?? throw new InvalidOperationException("The factory has not been initialised.");
 
-    /// <summary>Creates a client that acts as <paramref name="actorId"/> of <paramref name="tenantId"/> with <paramref name="roles"/>.</summary>
+    /// <summary>
+    /// Creates a client that acts as <paramref name="actorId"/> of <paramref name="tenantId"/> with <paramref name="roles"/>,
+    /// registering the tenant in the kernel's registry first if it is not there yet.
+    /// </summary>
     /// <param name="tenantId">The tenant id.</param>
     /// <param name="actorId">The actor id.</param>
     /// <param name="roles">The actor's roles.</param>
     /// <returns>An HTTP client for the in-memory server.</returns>
     public HttpClient CreateClientAs(Guid tenantId, string actorId, params string[] roles)
     {
+        Database.RegisterTenant(tenantId);
         var client = CreateClient();
         client.DefaultRequestHeaders.Add("X-Dev-Tenant", tenantId.ToString());
         client.DefaultRequestHeaders.Add("X-Dev-Actor", actorId);

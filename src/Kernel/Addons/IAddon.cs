@@ -26,4 +26,14 @@ public interface IAddon
     void MapRoutes(KernelRouteGroup routes)
     {
     }
+
+    /// <summary>
+    /// Runs when a tenant is registered, in the new tenant's context and in the transaction that registers it (seed
+    /// its defaults here; a failure undoes the registration). Called in dependency order.
+    /// </summary>
+    /// <param name="unitOfWork">The registration's unit of work, under the new tenant's row-level security.</param>
+    /// <param name="tenantId">The new tenant's id.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>A task that completes when the hook has run.</returns>
+    Task OnTenantCreatedAsync(IUnitOfWork unitOfWork, Guid tenantId, CancellationToken cancellationToken) => Task.CompletedTask;
 }

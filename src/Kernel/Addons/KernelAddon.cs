@@ -1,6 +1,7 @@
 using Kernel.Audit;
 using Kernel.Auth;
 using Kernel.Jobs;
+using Kernel.Tenants;
 
 namespace Kernel.Addons;
 
@@ -32,5 +33,6 @@ internal sealed class KernelAddon : IAddon
         RoleRoutes.Map(routes.MapGroup("/roles"));
         AuditRoutes.Map(routes.MapGroup("/audit"));
         JobRoutes.Map(routes.MapGroup("/jobs"));
+        TenantRoutes.Map(routes.MapGroup("/platform/tenants"));
     }
 }

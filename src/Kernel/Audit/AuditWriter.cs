@@ -39,9 +39,44 @@ internal sealed class AuditWriter(
         return batch => AddInsert(batch, context, context.Actor!.Id, route.Name, targetType, targetId, AuditOutcome.Success, status);
     }
 
+    /// <summary>
+    /// The entry of a platform operator's action, for the platform audit stream and (unless <see cref="AuditTarget.TenantLog"/>
+    /// is off) the target tenant's own log. State-changing operator routes always get one; an operator read gets one
+    /// when its handler named a target (an export does). Null when there is nothing to record.
+    /// </summary>
+    public Action<NpgsqlBatch>? OperatorEntry(HttpContext httpContext, KernelRouteMetadata route, object? result)
+    {
+        if (!contextAccessor.IsEstablished || contextAccessor.Current.Actor is null || (!route.IsStateChanging && target.Id is null))
+        {
+            return null;
+        }
+
+        var status = result is IStatusCodeHttpResult { StatusCode: { } code } ? code : StatusCodes.Status200OK;
+        return batch => AddOperatorAction(batch, contextAccessor.Current, route, TargetTenant(httpContext), AuditOutcome.Success, status, target.TenantLog);
+    }
+
+    /// <summary>Writes <paramref name="entry"/> (from <see cref="OperatorEntry"/>) in a transaction of its own: for reads, whose unit is read-only.</summary>
+    public async Task WriteOwnTransactionAsync(Action<NpgsqlBatch> entry, CancellationToken cancellationToken)
+    {
+        await using var own = new UnitOfWork(dataSource, contextAccessor) { ReadOnly = false };
+        await using var batch = await own.CreateBatchAsync(cancellationToken).ConfigureAwait(false);
+        entry(batch);
+        await own.CommitWithAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>In a transaction of its own, since the route's unit of work is about to roll back.</summary>
     public async Task WriteDeniedAsync(HttpContext httpContext, KernelRouteMetadata route, int status, CancellationToken cancellationToken)
     {
+        if (route.Access.Kind == RouteAccessKind.PlatformOperator && contextAccessor.IsEstablished && contextAccessor.Current.Actor is not null)
+        {
+            // A refused operator route is the platform's business, not the target tenant's: the platform stream only.
+            var operatorContext = contextAccessor.Current;
+            await WriteOwnTransactionAsync(
+                batch => AddOperatorAction(batch, operatorContext, route, TargetTenant(httpContext), AuditOutcome.Denied, status, tenantLog: false),
+                cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (!IsAuditable(out var context))
         {
             return;
@@ -103,6 +138,34 @@ internal sealed class AuditWriter(
             NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text,
         });
     }
+
+    private void AddOperatorAction(NpgsqlBatch batch, KernelContext context, KernelRouteMetadata route, Guid? tenant, string outcome, int status, bool tenantLog)
+    {
+        var command = batch.Add("select kernel.record_operator_action($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+        command.Parameters.Add(new NpgsqlParameter { Value = context.Actor!.Id });
+        command.Parameters.Add(new NpgsqlParameter { Value = route.Name });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)tenant ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter { Value = outcome });
+        command.Parameters.Add(new NpgsqlParameter { Value = status });
+        command.Parameters.Add(new NpgsqlParameter { Value = context.CorrelationId });
+        command.Parameters.Add(new NpgsqlParameter
+        {
+            Value = context.Trace.TraceId == default ? DBNull.Value : context.Trace.TraceId.ToHexString(),
+            NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text,
+        });
+        command.Parameters.Add(new NpgsqlParameter
+        {
+            Value = (object?)target.Details?.ToJsonString() ?? DBNull.Value,
+            NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb,
+        });
+        command.Parameters.Add(new NpgsqlParameter { Value = tenantLog });
+    }
+
+    /// <summary>The tenant an operator route acts on: the handler's target of type <c>tenant</c>, else the route value <c>id</c>.</summary>
+    private Guid? TargetTenant(HttpContext httpContext) =>
+        target.Type == "tenant" && Guid.TryParse(target.Id, out var named) ? named
+        : Guid.TryParse(httpContext.GetRouteValue("id")?.ToString(), out var routed) ? routed
+        : null;
 
     /// <summary>The handler's <see cref="IAuditTarget"/>, else the route value <c>id</c>, else a 201's Location.</summary>
     private (string? Type, string? Id) ResolveTarget(HttpContext httpContext, KernelRouteMetadata route, string? location)

@@ -12,6 +12,7 @@ internal static class AuthServiceCollectionExtensions
         services.AddKernelJwt();
         services.TryAddSingleton<RoleGrantCache>();
         services.TryAddScoped<RoleGrantStore>();
+        services.TryAddScoped<Kernel.Tenants.TenantStore>();
         services.TryAddScoped<AuditTarget>();
         services.TryAddScoped<IAuditTarget>(sp => sp.GetRequiredService<AuditTarget>());
         services.TryAddScoped<AuditWriter>();

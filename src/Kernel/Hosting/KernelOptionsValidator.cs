@@ -36,8 +36,47 @@ internal sealed partial class KernelOptionsValidator(IHostEnvironment environmen
         }
 
         CheckRateLimits(failures, options.RateLimiting);
+        CheckTenancy(failures, options.Tenancy);
         CheckLimits(failures, options.Limits);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void CheckTenancy(List<string> failures, KernelTenancyOptions tenancy)
+    {
+        if (!Enum.IsDefined(tenancy.Registry))
+        {
+            failures.Add($"Kernel:Tenancy:Registry must be Required or Open (it is '{tenancy.Registry}').");
+        }
+
+        if (string.IsNullOrWhiteSpace(tenancy.OperatorRole) || tenancy.OperatorRole.Length > 100 || tenancy.OperatorRole.Any(c => char.IsWhiteSpace(c) || c == ','))
+        {
+            failures.Add($"Kernel:Tenancy:OperatorRole '{tenancy.OperatorRole}' must be a role name of 1 to 100 characters without spaces or commas, e.g. 'platform-operator'.");
+        }
+
+        if (tenancy.CacheSize is < 100 or > 1_000_000)
+        {
+            failures.Add($"Kernel:Tenancy:CacheSize {tenancy.CacheSize} must be between 100 and 1000000.");
+        }
+
+        if (tenancy.HostSuffix is { } suffix && !HostSuffixPattern().IsMatch(suffix))
+        {
+            failures.Add($"Kernel:Tenancy:HostSuffix '{suffix}' must be a domain starting with '.', e.g. '.example.com'.");
+        }
+
+        if (tenancy.HeaderName is { } header && (!HeaderNamePattern().IsMatch(header) || header.Equals("Authorization", StringComparison.OrdinalIgnoreCase)))
+        {
+            failures.Add($"Kernel:Tenancy:HeaderName '{header}' must be an HTTP header name such as 'X-Tenant'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(tenancy.MembershipsClaim))
+        {
+            failures.Add("Kernel:Tenancy:MembershipsClaim must name a claim, e.g. 'tenants'.");
+        }
+
+        foreach (var slug in tenancy.ReservedSlugs.Where(s => !Tenants.TenantProvisioner.IsValidSlug(s)))
+        {
+            failures.Add($"Kernel:Tenancy:ReservedSlugs: '{slug}' is not a slug (lower-case letters and digits, single hyphens between them).");
+        }
     }
 
     private static void CheckRateLimits(List<string> failures, KernelRateLimitingOptions rateLimiting)
@@ -110,4 +149,10 @@ internal sealed partial class KernelOptionsValidator(IHostEnvironment environmen
 
     [GeneratedRegex("^/[a-z0-9/_-]*$", RegexOptions.CultureInvariant)]
     private static partial Regex ApiPrefixPattern();
+
+    [GeneratedRegex(@"^(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$", RegexOptions.CultureInvariant)]
+    private static partial Regex HostSuffixPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$", RegexOptions.CultureInvariant)]
+    private static partial Regex HeaderNamePattern();
 }

@@ -65,6 +65,7 @@ public static class KernelServiceCollectionExtensions
         services.TryAddSingleton(sp => new TenantCache(sp.GetRequiredService<IOptions<KernelOptions>>().Value.Tenancy.CacheSize));
         services.TryAddSingleton<TenantLookup>();
         services.TryAddSingleton<TenantResolver>();
+        services.TryAddSingleton<ITenantRegistry, TenantProvisioner>();
 
         services.TryAddScoped<KernelContextAccessor>();
         services.TryAddScoped<IKernelContextAccessor>(sp => sp.GetRequiredService<KernelContextAccessor>());

@@ -159,10 +159,6 @@ internal sealed partial class KernelMiddleware(
                 throw identity.Failure is null ? KernelException.Unauthenticated() : KernelException.InvalidToken(identity.Failure);
             }
 
-            if (!actor.Roles.Contains(_operatorRole))
-            {
-                throw KernelException.Forbidden("This route is for platform operators.");
-            }
         }
         else if (access.Kind != RouteAccessKind.Public)
         {
@@ -178,12 +174,13 @@ internal sealed partial class KernelMiddleware(
         }
         else if (actor is not null)
         {
-            // Public routes run anonymously unless the identity names a tenant it may use.
+            // Public routes run anonymously unless the identity names a tenant it may use (and the registry can say so
+            // now: a public route does not fail because the database does).
             try
             {
                 tenant = await tenants.ResolveAsync(httpContext, identity, httpContext.RequestAborted).ConfigureAwait(false);
             }
-            catch (KernelException)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 tenant = null;
             }
@@ -202,7 +199,13 @@ internal sealed partial class KernelMiddleware(
             httpContext.Features.Set(context); // The rate limiter partitions on it; a feature is cheaper to read than the scoped accessor.
         }
 
-        // After the context exists: the tenant's role overrides are read in its unit of work, under RLS.
+        // After the context exists, so a denial is audited under it.
+        if (access.Kind == RouteAccessKind.PlatformOperator && !actor!.Roles.Contains(_operatorRole))
+        {
+            throw KernelException.Forbidden("This route is for platform operators.");
+        }
+
+        // The tenant's role overrides are read in its unit of work, under RLS.
         if (access.Kind == RouteAccessKind.Permission
             && !await permissions.IsGrantedAsync(actor!, access.PermissionName!, httpContext.RequestServices.GetRequiredService<RoleGrantStore>(), httpContext.RequestAborted).ConfigureAwait(false))
         {

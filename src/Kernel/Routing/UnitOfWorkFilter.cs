@@ -23,8 +23,23 @@ internal sealed class UnitOfWorkFilter : IEndpointFilter
         }
 
         var unitOfWork = http.RequestServices.GetRequiredService<UnitOfWork>();
-        if (http.GetEndpoint()?.Metadata.GetMetadata<KernelRouteMetadata>() is { IsStateChanging: true } route
-            && http.RequestServices.GetRequiredService<AuditWriter>().SuccessEntry(http, route, result) is { } entry)
+        var route = http.GetEndpoint()?.Metadata.GetMetadata<KernelRouteMetadata>();
+        var writer = route is { IsStateChanging: true } or { Access.Kind: RouteAccessKind.PlatformOperator }
+            ? http.RequestServices.GetRequiredService<AuditWriter>()
+            : null; // Tenant reads are not audited: resolve nothing for them.
+        var entry = route switch
+        {
+            { Access.Kind: RouteAccessKind.PlatformOperator } => writer!.OperatorEntry(http, route, result),
+            { IsStateChanging: true } => writer!.SuccessEntry(http, route, result),
+            _ => null,
+        };
+        if (entry is not null && route is { IsStateChanging: false })
+        {
+            // An audited operator read: its unit is read-only, so the entry gets a transaction of its own.
+            await unitOfWork.CommitAsync(http.RequestAborted).ConfigureAwait(false);
+            await writer!.WriteOwnTransactionAsync(entry, http.RequestAborted).ConfigureAwait(false);
+        }
+        else if (entry is not null)
         {
             // In the change's own transaction, in the round trip that commits it: the entry commits with it or not at all.
             await using var batch = await unitOfWork.CreateFinalBatchAsync(http.RequestAborted).ConfigureAwait(false);

@@ -77,14 +77,15 @@ public sealed class RouteWrapperTests(KernelDatabaseFixture<WidgetsAddon> fixtur
     [InlineData("not-a-uuid")]
     [InlineData("00000000-0000-0000-0000-000000000000")]
     [InlineData("'; drop table widgets.widgets; --")]
-    public async Task A_tenant_that_is_not_a_uuid_is_400_tenant_required(string tenant)
+    [InlineData("5f0c4b1e-8a55-4b8e-9a43-0d6a4c2b7e91")]
+    public async Task A_tenant_the_registry_does_not_know_is_403_tenant_unknown(string tenant)
     {
-        using var client = _app.ClientAs(null, "alice");
+        using var client = _app.ClientAs(null, "alice", "maker");
         client.DefaultRequestHeaders.Add("X-Dev-Tenant", tenant);
 
         var response = await client.GetAsync("/api/widgets");
 
-        await AssertEnvelopeAsync(response, HttpStatusCode.BadRequest, "TENANT_REQUIRED");
+        await AssertEnvelopeAsync(response, HttpStatusCode.Forbidden, "TENANT_UNKNOWN");
     }
 
     [Fact]

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using Kernel.Addons;
+using Kernel.Data;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Kernel.Tenants;
+
+/// <summary>
+/// <see cref="ITenantRegistry"/>: validates, registers the tenant and runs the addons' tenant-created hooks in a unit
+/// of work of the new tenant's own context, one transaction, so a failing hook leaves no tenant behind.
+/// </summary>
+internal sealed class TenantProvisioner(IServiceScopeFactory scopes, AddonRegistry addons, IOptions<KernelOptions> options) : ITenantRegistry
+{
+    private const int MaxExternalIds = 20;
+
+    /// <summary>Slugs that name parts of a product (host names, paths) rather than a customer.</summary>
+    private static readonly HashSet<string> BuiltInReservedSlugs = new(StringComparer.Ordinal)
+    {
+        "admin", "api", "app", "assets", "auth", "cdn", "console", "dashboard", "docs", "help", "internal", "kernel",
+        "login", "mail", "platform", "root", "static", "status", "support", "system", "www",
+    };
+
+    public async Task<Guid> CreateAsync(NewTenant tenant, string actorId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        ArgumentException.ThrowIfNullOrWhiteSpace(actorId);
+        Validate(tenant.Slug, tenant.Name, tenant.ExternalIds);
+        var id = tenant.Id ?? Guid.CreateVersion7();
+        await using var scope = scopes.CreateAsyncScope();
+        var correlation = Activity.Current?.TraceId.ToHexString() ?? Guid.NewGuid().ToString("N");
+        scope.ServiceProvider.GetRequiredService<KernelContextAccessor>().Establish(
+            new KernelContext(id, new KernelActor(actorId, new HashSet<string>(StringComparer.Ordinal)), correlation, Activity.Current?.Context ?? default));
+        var unitOfWork = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
+        await new TenantStore(unitOfWork).CreateAsync(id, tenant.Slug, tenant.Name.Trim(), tenant.ExternalIds, cancellationToken).ConfigureAwait(false);
+        foreach (var addon in addons.Ordered)
+        {
+            await addon.OnTenantCreatedAsync(unitOfWork, id, cancellationToken).ConfigureAwait(false);
+        }
+
+        await unitOfWork.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return id;
+    }
+
+    internal static bool IsValidSlug(string slug) => slug.Length is > 0 and <= 63 && TenantSlug.Pattern().IsMatch(slug);
+
+    private void Validate(string? slug, string? name, IReadOnlyList<string>? externalIds)
+    {
+        var errors = new ValidationErrors();
+        if (slug is null || !IsValidSlug(slug))
+        {
+            errors.Add("slug", "Is required: 1 to 63 lower-case letters and digits, single hyphens between them (e.g. 'acme-corp').");
+        }
+        else if (BuiltInReservedSlugs.Contains(slug) || options.Value.Tenancy.ReservedSlugs.Contains(slug, StringComparer.Ordinal))
+        {
+            errors.Add("slug", $"'{slug}' is reserved.");
+        }
+
+        var trimmed = name?.Trim();
+        if (string.IsNullOrEmpty(trimmed) || trimmed.Length > 200)
+        {
+            errors.Add("name", "Is required: 1 to 200 characters.");
+        }
+
+        externalIds ??= [];
+        if (externalIds.Count > MaxExternalIds)
+        {
+            errors.Add("externalIds", $"Must list at most {MaxExternalIds} ids.");
+        }
+        else if (externalIds.Any(x => string.IsNullOrWhiteSpace(x) || x.Length > 200 || x != x.Trim()))
+        {
+            errors.Add("externalIds", "Each must be 1 to 200 characters without surrounding spaces.");
+        }
+        else if (externalIds.Distinct(StringComparer.Ordinal).Count() != externalIds.Count)
+        {
+            errors.Add("externalIds", "Must not repeat an id.");
+        }
+
+        errors.ThrowIfAny();
+    }
+}

@@ -1,0 +1,110 @@
+using Kernel.Data;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Kernel.Tenants;
+
+/// <summary>
+/// The registry as the operator routes change it, through the owner's security-definer functions (the runtime role
+/// may read only what resolution needs), in the route's unit of work.
+/// </summary>
+internal sealed class TenantStore(UnitOfWork unitOfWork)
+{
+    private const string Columns = "id, slug, name, status, status_reason, external_ids, created_at, updated_at, version";
+
+    public async Task<TenantView> CreateAsync(Guid id, string slug, string name, IReadOnlyList<string> externalIds, CancellationToken cancellationToken)
+    {
+        await using var batch = await unitOfWork.CreateBatchAsync(cancellationToken).ConfigureAwait(false);
+        var create = batch.Add("select kernel.tenant_create($1, $2, $3, $4)");
+        create.Parameters.Add(new NpgsqlParameter { Value = id });
+        create.Parameters.Add(new NpgsqlParameter { Value = slug });
+        create.Parameters.Add(new NpgsqlParameter { Value = name });
+        create.Parameters.Add(new NpgsqlParameter { Value = externalIds.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        AddView(batch, id);
+        return await ReadOneAsync(batch, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("A tenant just created could not be read back.");
+    }
+
+    public async Task<TenantView?> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var batch = await unitOfWork.CreateBatchAsync(cancellationToken).ConfigureAwait(false);
+        AddView(batch, id);
+        return await ReadOneAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A page in creation order, after the tenant <paramref name="after"/> names (if any).</summary>
+    public async Task<IReadOnlyList<TenantView>> ListAsync(string? status, (DateTimeOffset CreatedAt, Guid Id)? after, int limit, CancellationToken cancellationToken)
+    {
+        await using var batch = await unitOfWork.CreateBatchAsync(cancellationToken).ConfigureAwait(false);
+        var list = batch.Add($"select {Columns} from kernel.tenant_list($1, $2, $3, $4)");
+        list.Parameters.Add(new NpgsqlParameter { Value = (object?)status ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        list.Parameters.Add(new NpgsqlParameter { Value = (object?)after?.CreatedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        list.Parameters.Add(new NpgsqlParameter { Value = (object?)after?.Id ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        list.Parameters.Add(new NpgsqlParameter { Value = limit });
+        var views = new List<TenantView>();
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            views.Add(Read(reader));
+        }
+
+        return views;
+    }
+
+    /// <summary>
+    /// Moves the tenant from one of <paramref name="from"/> to <paramref name="to"/>: the tenant afterwards, or a
+    /// <see cref="KernelException"/> (404 unknown, 409 in another state, 412 when <paramref name="expectedVersion"/> is stale).
+    /// </summary>
+    public async Task<TenantView> SetStatusAsync(Guid id, IReadOnlyList<string> from, string to, string? reason, int? expectedVersion, CancellationToken cancellationToken)
+    {
+        await using var batch = await unitOfWork.CreateBatchAsync(cancellationToken).ConfigureAwait(false);
+        var set = batch.Add("select kernel.tenant_set_status($1, $2, $3, $4, $5)");
+        set.Parameters.Add(new NpgsqlParameter { Value = id });
+        set.Parameters.Add(new NpgsqlParameter { Value = from.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        set.Parameters.Add(new NpgsqlParameter { Value = to });
+        set.Parameters.Add(new NpgsqlParameter { Value = (object?)reason ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        set.Parameters.Add(new NpgsqlParameter { Value = (object?)expectedVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+        AddView(batch, id);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var outcome = reader.IsDBNull(0) ? (int?)null : reader.GetInt32(0);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        var view = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+        return outcome switch
+        {
+            null => throw KernelException.NotFound("Tenant"),
+            -2 => throw KernelException.PreconditionFailed($"If-Match does not match the current ETag \"{view!.Version}\"."),
+            -1 => throw KernelException.Conflict(
+                $"The tenant is {view!.Status}; this needs it to be {string.Join(" or ", from)}."),
+            _ => view!,
+        };
+    }
+
+    private static void AddView(NpgsqlBatch batch, Guid id)
+    {
+        var view = batch.Add($"select {Columns} from kernel.tenant_view($1)");
+        view.Parameters.Add(new NpgsqlParameter { Value = id });
+    }
+
+    /// <summary>The batch's last result set, one tenant or none.</summary>
+    private static async Task<TenantView?> ReadOneAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
+    {
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (reader.FieldCount != 9 && await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+        {
+        }
+
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+    }
+
+    private static TenantView Read(NpgsqlDataReader reader) => new(
+        reader.GetGuid(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        reader.IsDBNull(4) ? null : reader.GetString(4),
+        reader.GetFieldValue<string[]>(5),
+        reader.GetFieldValue<DateTimeOffset>(6),
+        reader.GetFieldValue<DateTimeOffset>(7),
+        reader.GetInt32(8));
+}

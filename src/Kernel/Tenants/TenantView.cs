@@ -1,0 +1,13 @@
+namespace Kernel.Tenants;
+
+/// <summary>A registered tenant as platform operators see it (the body of the operator routes).</summary>
+internal sealed record TenantView(
+    Guid Id,
+    string Slug,
+    string Name,
+    string Status,
+    string? StatusReason,
+    IReadOnlyList<string> ExternalIds,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    int Version);
