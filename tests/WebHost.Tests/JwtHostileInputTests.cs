@@ -26,6 +26,7 @@ public sealed class JwtHostileInputTests(WebHostFactory factory) : IClassFixture
     [Fact]
     public async Task A_well_formed_token_is_accepted_so_the_rejections_below_are_about_their_flaw()
     {
+        factory.Database.RegisterTenant(TenantA);
         var response = await CreateRequestAsync(Mint(), "control");
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Mail;
 using System.Text.Json;
+using Kernel;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -47,7 +48,7 @@ internal static class IdentityEndpoints
         });
     }
 
-    private static async Task<IResult> SignupAsync(HttpContext http, IdentityStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> SignupAsync(HttpContext http, IdentityStore store, ITenantRegistry tenants, CancellationToken cancellationToken)
     {
         var (body, error) = await ReadAsync<SignupBody>(http, cancellationToken);
         if (error is not null)
@@ -77,7 +78,36 @@ internal static class IdentityEndpoints
             return Problem(StatusCodes.Status409Conflict, "CONFLICT", "An account with this email exists; log in and ask to be invited instead.");
         }
 
+        // The kernel refuses tokens of tenants its registry does not know: provision the tenant there, as an identity
+        // provider's signup webhook would.
+        await tenants.CreateAsync(new NewTenant(SlugFor(tenantName, tenantId), tenantName) { Id = tenantId }, userId.ToString(), cancellationToken);
         return Results.Json(new MemberResponse(tenantId, userId, "admin"), statusCode: StatusCodes.Status201Created);
+    }
+
+    /// <summary>A slug from the tenant's name, made unique with the start of its id (names repeat; ids do not).</summary>
+    private static string SlugFor(string tenantName, Guid tenantId)
+    {
+        var slug = new System.Text.StringBuilder();
+        foreach (var c in tenantName.ToLowerInvariant())
+        {
+            if (c is (>= 'a' and <= 'z') or (>= '0' and <= '9'))
+            {
+                slug.Append(c);
+            }
+            else if (slug.Length > 0 && slug[^1] != '-')
+            {
+                slug.Append('-');
+            }
+
+            if (slug.Length == 40)
+            {
+                break;
+            }
+        }
+
+        var stem = slug.ToString().Trim('-');
+        var unique = tenantId.ToString("N")[^8..];
+        return stem.Length == 0 ? "t-" + unique : stem + "-" + unique;
     }
 
     private static async Task<IResult> InviteAsync(HttpContext http, IdentityStore store, TokenIssuer issuer, CancellationToken cancellationToken)
