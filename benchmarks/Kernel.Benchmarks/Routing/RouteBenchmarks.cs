@@ -48,6 +48,9 @@ public class RouteBenchmarks
         });
         _kernelApp = await BenchApps.StartKernelAsync(_database, app => app.MapGet(RawPath, static () => TypedResults.Ok(Hello.Instance)).ExcludeFromKernel());
         _rateLimitedApp = await BenchApps.StartKernelAsync(_database, rateLimited: true);
+
+        // Both kernel apps resolve the tenant through the registry (Required, the default); the first request caches it.
+        await _database.ExecuteAsSuperuserAsync("insert into kernel.tenants (id, slug, name) values ($1, 'bench', 'Bench') on conflict do nothing", Tenant);
         _rawConnection = _rawApp.Connect();
         _rateLimitedConnection = _rateLimitedApp.Connect();
         _kernelConnection = _kernelApp.Connect();

@@ -6,7 +6,7 @@ namespace Kernel.LoadHarness.Http;
 /// <summary>
 /// The read scenario's data: <see cref="HarnessSettings.Rows"/> requests over <see cref="HarnessSettings.Tenants"/>
 /// tenants in the kernel's <c>requests.requests</c> (RLS) and the same rows in <c>bench.requests</c> (no RLS) for the
-/// raw endpoints, plus <c>bench.audit_log</c> shaped like the kernel's. Written as the superuser, which RLS does not bind.
+/// raw endpoints, plus <c>bench.audit_log</c> shaped like the kernel's, and the tenants in the kernel's registry. Written as the superuser, which RLS does not bind.
 /// </summary>
 internal sealed record Seed(IReadOnlyList<Guid> Tenants, IReadOnlyList<(Guid Tenant, Guid Id)> Sample)
 {
@@ -35,6 +35,15 @@ internal sealed record Seed(IReadOnlyList<Guid> Tenants, IReadOnlyList<(Guid Ten
             insert.Parameters.Add(new NpgsqlParameter { Value = tenants });
             insert.Parameters.Add(new NpgsqlParameter { Value = settings.Rows / settings.Tenants });
             await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        // The kernel host resolves every request's tenant through the registry (Kernel:Tenancy:Registry = Required).
+        await using (var register = new NpgsqlCommand(
+            "insert into kernel.tenants (id, slug, name) select t.id, 'bench-' || t.n, 'Bench tenant ' || t.n from unnest($1::uuid[]) with ordinality as t(id, n)",
+            connection))
+        {
+            register.Parameters.Add(new NpgsqlParameter { Value = tenants });
+            await register.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await ExecuteAsync(connection, cancellationToken, "insert into bench.requests select * from requests.requests; analyze;");
