@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
+using Kernel.Addons;
 using Kernel.Benchmarks.Hosting;
 using Kernel.Limits;
-using Kernel.Routing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Kernel.Addons;
 using Kernel.Data;
+using Kernel.Hosting;
 using Kernel.Migrations;
 using LinqToDB.Data;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -52,7 +53,7 @@ public sealed class KernelTestDatabase : IAsyncDisposable
     public static async Task<KernelTestDatabase> CreateAsync(LocalPostgresCluster cluster, params IAddon[] addons)
     {
         ArgumentNullException.ThrowIfNull(cluster);
-        var registry = new AddonRegistry();
+        var registry = new AddonRegistry(new KernelAddon());
         foreach (var addon in addons)
         {
             registry.Add(addon);

@@ -1,9 +1,10 @@
 namespace Kernel.Addons;
 
 /// <summary>The addons an app added, in registration order; <see cref="Ordered"/> is the dependency order.</summary>
-internal sealed class AddonRegistry
+/// <param name="kernel">The kernel's own addon (<c>KernelAddon</c>, which composes the features above this folder), always first.</param>
+internal sealed class AddonRegistry(IAddon kernel)
 {
-    private readonly List<IAddon> _addons = [new KernelAddon()];
+    private readonly List<IAddon> _addons = [kernel];
     private IReadOnlyList<IAddon>? _ordered;
 
     public IReadOnlyList<IAddon> Addons => _addons;

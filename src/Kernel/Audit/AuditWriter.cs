@@ -1,5 +1,5 @@
+using Kernel.Addons;
 using Kernel.Data;
-using Kernel.Routing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;

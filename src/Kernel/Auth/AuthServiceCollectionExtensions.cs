@@ -1,4 +1,5 @@
 using Kernel.Audit;
+using Kernel.Data;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -11,8 +12,8 @@ internal static class AuthServiceCollectionExtensions
     {
         services.AddKernelJwt();
         services.TryAddSingleton<RoleGrantCache>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<INotificationSubscriber, RoleGrantCache>(sp => sp.GetRequiredService<RoleGrantCache>()));
         services.TryAddScoped<RoleGrantStore>();
-        services.TryAddScoped<Kernel.Tenants.TenantStore>();
         services.TryAddScoped<AuditTarget>();
         services.TryAddScoped<IAuditTarget>(sp => sp.GetRequiredService<AuditTarget>());
         services.TryAddScoped<AuditWriter>();

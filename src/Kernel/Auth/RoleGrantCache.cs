@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Kernel.Data;
 
 namespace Kernel.Auth;
 
@@ -9,7 +10,7 @@ namespace Kernel.Auth;
 /// before answering, so a revoked grant is denied on the next request. Without a live listener nothing is cached and
 /// every check reads the database.
 /// </summary>
-internal sealed class RoleGrantCache
+internal sealed class RoleGrantCache : INotificationSubscriber
 {
     private readonly ConcurrentDictionary<Guid, IReadOnlyDictionary<string, IReadOnlySet<string>>> _byTenant = new();
     private readonly Lock _gate = new();
@@ -45,11 +46,23 @@ internal sealed class RoleGrantCache
         }
     }
 
+    /// <summary>The channel a trigger on <c>kernel.role_grants</c> notifies on commit, with the changed tenant's id as the payload.</summary>
+    public string Channel => "kernel_grants";
+
     /// <summary>The listener is (again) listening: forget everything, since changes may have been missed, and start caching.</summary>
     public void Listening() => Reset(live: true);
 
     /// <summary>The listener lost its connection: notifications may be missed, so stop trusting and caching.</summary>
     public void NotListening() => Reset(live: false);
+
+    /// <summary>A notification on <see cref="Channel"/>: evict the tenant it names.</summary>
+    public void Notified(string payload)
+    {
+        if (Guid.TryParse(payload, out var tenant))
+        {
+            Evict(tenant);
+        }
+    }
 
     private void Reset(bool live)
     {

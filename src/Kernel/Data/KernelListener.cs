@@ -1,5 +1,3 @@
-using Kernel.Auth;
-using Kernel.Tenants;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,28 +7,27 @@ namespace Kernel.Data;
 
 /// <summary>
 /// The instance's one <c>LISTEN</c> connection, held outside the pool so it never starves requests: job wake-ups
-/// (<c>kernel_jobs</c>, for the worker), role-grant changes (<c>kernel_grants</c>, for <see cref="RoleGrantCache"/>) and
-/// registry changes (<c>kernel_tenants</c>, for <see cref="TenantCache"/>).
-/// Reconnects after a failure (backing off exponentially), telling the cache to stop trusting itself meanwhile. Being
+/// (<c>kernel_jobs</c>, for the worker) and each <see cref="INotificationSubscriber"/>'s channel (<c>kernel_grants</c>
+/// for the role-grant cache, <c>kernel_tenants</c> for the tenant cache; they subscribe from above, Data knows neither).
+/// Reconnects after a failure (backing off exponentially), telling the caches to stop trusting themselves meanwhile. Being
 /// the one connection that is always reading, it is the first to see the server go away: it then clears the runtime
 /// pool, so requests after the outage get fresh connections instead of each finding a terminated one.
 /// </summary>
 internal sealed partial class KernelListener(
     IOptions<KernelOptions> options,
     KernelDataSource dataSource,
-    RoleGrantCache grants,
-    TenantCache tenants,
+    IEnumerable<INotificationSubscriber> subscribers,
     TimeProvider time,
     ILogger<KernelListener> logger) : BackgroundService
 {
     public const string JobsChannel = "kernel_jobs";
-    public const string GrantsChannel = "kernel_grants";
-    public const string TenantsChannel = "kernel_tenants";
 
     /// <summary>The first reconnect delay; it doubles with every failure in a row, up to <see cref="MaxRetryDelay"/>.</summary>
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
 
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
+
+    private readonly INotificationSubscriber[] _subscribers = [.. subscribers];
 
     /// <summary>Raised when jobs may be runnable: a notification, or (re)connecting, since some may have been missed.</summary>
     public event Action? JobsAvailable;
@@ -61,13 +58,17 @@ internal sealed partial class KernelListener(
                 await using var connection = new NpgsqlConnection(connectionString);
                 await connection.OpenAsync(stoppingToken).ConfigureAwait(false);
                 connection.Notification += (_, e) => OnNotification(e.Channel, e.Payload);
-                await using (var command = new NpgsqlCommand($"listen {JobsChannel}; listen {GrantsChannel}; listen {TenantsChannel}", connection))
+                var listen = string.Join("; ", _subscribers.Select(s => s.Channel).Prepend(JobsChannel).Select(channel => $"listen {channel}"));
+                await using (var command = new NpgsqlCommand(listen, connection))
                 {
                     await command.ExecuteNonQueryAsync(stoppingToken).ConfigureAwait(false);
                 }
 
-                grants.Listening();
-                tenants.Listening();
+                foreach (var subscriber in _subscribers)
+                {
+                    subscriber.Listening();
+                }
+
                 if (failures > 0)
                 {
                     LogListening(logger, failures);
@@ -86,8 +87,7 @@ internal sealed partial class KernelListener(
             }
             catch (Exception ex)
             {
-                grants.NotListening();
-                tenants.NotListening();
+                NotListening();
                 dataSource.DataSource.Clear();
                 failures++;
                 var delay = OutageBackoff.Delay(failures, FirstRetryDelay, MaxRetryDelay);
@@ -103,31 +103,33 @@ internal sealed partial class KernelListener(
             }
             finally
             {
-                grants.NotListening();
-                tenants.NotListening();
+                NotListening();
             }
+        }
+    }
+
+    private void NotListening()
+    {
+        foreach (var subscriber in _subscribers)
+        {
+            subscriber.NotListening();
         }
     }
 
     private void OnNotification(string channel, string payload)
     {
-        if (channel == GrantsChannel)
-        {
-            if (Guid.TryParse(payload, out var tenant))
-            {
-                grants.Evict(tenant);
-            }
-        }
-        else if (channel == TenantsChannel)
-        {
-            if (Guid.TryParse(payload, out var tenant))
-            {
-                tenants.Evict(tenant);
-            }
-        }
-        else if (channel == JobsChannel)
+        if (channel == JobsChannel)
         {
             JobsAvailable?.Invoke();
+            return;
+        }
+
+        foreach (var subscriber in _subscribers)
+        {
+            if (subscriber.Channel == channel)
+            {
+                subscriber.Notified(payload);
+            }
         }
     }
 

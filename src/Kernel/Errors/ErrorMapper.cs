@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Kernel.Limits;
 using Microsoft.AspNetCore.Http;
 using Npgsql;
 

@@ -4,6 +4,7 @@ using Kernel.Data;
 using Kernel.Hosting;
 using Kernel.Migrations;
 using Kernel.Routing;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -44,7 +45,7 @@ public static class KernelApplicationExtensions
         var api = app.MapGroup(options.ApiPrefix);
         foreach (var addon in addons)
         {
-            addon.MapRoutes(new KernelRouteGroup(api, addon.Manifest.Name, registry));
+            addon.MapRoutes(new KernelRouteGroup(api, addon.Manifest.Name, registry, static route => route.AddEndpointFilter<UnitOfWorkFilter>()));
         }
 
         var undeclared = registry.Routes

@@ -33,7 +33,7 @@ public static class KernelServiceCollectionExtensions
         var registry = services.FirstOrDefault(d => d.ServiceType == typeof(AddonRegistry))?.ImplementationInstance as AddonRegistry;
         if (registry is null)
         {
-            registry = new AddonRegistry();
+            registry = new AddonRegistry(new KernelAddon());
             services.AddSingleton(registry);
         }
 
@@ -63,7 +63,9 @@ public static class KernelServiceCollectionExtensions
         });
 
         services.TryAddSingleton(sp => new TenantCache(sp.GetRequiredService<IOptions<KernelOptions>>().Value.Tenancy.CacheSize));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<INotificationSubscriber, TenantCache>(sp => sp.GetRequiredService<TenantCache>()));
         services.TryAddSingleton<TenantLookup>();
+        services.TryAddScoped<TenantStore>();
         services.TryAddSingleton<TenantResolver>();
         services.TryAddSingleton<ITenantRegistry, TenantProvisioner>();
 

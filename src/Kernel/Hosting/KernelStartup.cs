@@ -1,3 +1,4 @@
+using Kernel.Addons;
 using Kernel.Data;
 using Kernel.Limits;
 using Kernel.Migrations;

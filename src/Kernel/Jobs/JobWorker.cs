@@ -309,7 +309,8 @@ internal sealed partial class JobWorker(
                 scope.ServiceProvider.GetRequiredService<KernelContextAccessor>()
                     .Establish(new KernelContext(tenant, actor, job.CorrelationId, activity?.Context ?? parent));
 
-                await definition.InvokeAsync(
+                await JobInvocation.InvokeAsync(
+                    definition,
                     scope.ServiceProvider,
                     job.Payload,
                     new JobContext(job.Id, job.Type, job.Attempts, job.MaxAttempts),

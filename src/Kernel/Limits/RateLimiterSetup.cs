@@ -1,6 +1,6 @@
 using System.Threading.RateLimiting;
+using Kernel.Addons;
 using Kernel.Errors;
-using Kernel.Routing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;

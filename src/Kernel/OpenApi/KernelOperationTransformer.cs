@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Kernel.Routing;
+using Kernel.Addons;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.OpenApi;

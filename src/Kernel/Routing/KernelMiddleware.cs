@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Kernel.Addons;
 using Kernel.Audit;
 using Kernel.Auth;
 using Kernel.Errors;

@@ -1,3 +1,4 @@
+using Kernel.Addons;
 using Kernel.Audit;
 using Kernel.Data;
 using Microsoft.AspNetCore.Http;

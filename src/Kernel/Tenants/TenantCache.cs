@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Kernel.Data;
 
 namespace Kernel.Tenants;
 
@@ -9,7 +10,7 @@ namespace Kernel.Tenants;
 /// tenant on every instance, and a new tenant forgets every "unknown" answer, since one of them may name it now.
 /// Without a live listener nothing is cached and every resolution reads the database. Bounded: when full, it starts over.
 /// </summary>
-internal sealed class TenantCache(int capacity)
+internal sealed class TenantCache(int capacity) : INotificationSubscriber
 {
     private readonly ConcurrentDictionary<Guid, TenantEntry?> _byId = new();
     private readonly ConcurrentDictionary<string, TenantEntry?> _byExternalId = new(StringComparer.Ordinal);
@@ -59,11 +60,23 @@ internal sealed class TenantCache(int capacity)
         }
     }
 
+    /// <summary>The channel the registry's triggers notify on commit, with the changed tenant's id as the payload.</summary>
+    public string Channel => "kernel_tenants";
+
     /// <summary>The listener is (again) listening: forget everything, since changes may have been missed, and start caching.</summary>
     public void Listening() => Reset(live: true);
 
     /// <summary>The listener lost its connection: notifications may be missed, so stop trusting and caching.</summary>
     public void NotListening() => Reset(live: false);
+
+    /// <summary>A notification on <see cref="Channel"/>: evict the tenant it names.</summary>
+    public void Notified(string payload)
+    {
+        if (Guid.TryParse(payload, out var tenant))
+        {
+            Evict(tenant);
+        }
+    }
 
     private static void Forget<TKey>(ConcurrentDictionary<TKey, TenantEntry?> entries, Guid tenant)
         where TKey : notnull

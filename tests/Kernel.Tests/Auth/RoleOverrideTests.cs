@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Kernel.Addons;
 using Kernel.Auth;
 using Kernel.Data;
+using Kernel.Hosting;
 using Kernel.Testing;
 using Npgsql;
 

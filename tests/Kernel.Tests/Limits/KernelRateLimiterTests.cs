@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Threading.RateLimiting;
+using Kernel.Addons;
 using Kernel.Limits;
-using Kernel.Routing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 

@@ -3,9 +3,13 @@ using Kernel.Auth;
 using Kernel.Jobs;
 using Kernel.Tenants;
 
-namespace Kernel.Addons;
+namespace Kernel.Hosting;
 
-/// <summary>The kernel's own addon: its schema, migrations, permissions and routes (roles, audit, jobs) and job types. Always first.</summary>
+/// <summary>
+/// The kernel's own addon: its schema, migrations, permissions and routes (roles, audit, jobs, tenants) and job types.
+/// Always first. It composes the features' routes and jobs, so it sits with the composition root, not with the addon
+/// declarations it implements.
+/// </summary>
 internal sealed class KernelAddon : IAddon
 {
     public const string Name = "kernel";

@@ -1,4 +1,4 @@
-namespace Kernel.Routing;
+namespace Kernel.Addons;
 
 /// <summary>Every kernel route declared at start-up, for validation (names unique, permissions declared).</summary>
 internal sealed class RouteRegistry

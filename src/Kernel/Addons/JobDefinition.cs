@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
-using Kernel.Jobs;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.DependencyInjection;
+using Kernel.Addons;
 
 namespace Kernel;
 
@@ -90,10 +87,11 @@ public abstract partial record JobDefinition
         return new JobDefinition<JobSlot>(name, JobScope.System, typeof(THandler)) { Cron = cron };
     }
 
-    /// <summary>Creates handlers not registered in DI, with their dependencies injected; one factory per handler type. Static: not part of record equality.</summary>
-    private protected static readonly ConcurrentDictionary<Type, ObjectFactory> HandlerFactories = new();
-
-    internal abstract Task InvokeAsync(IServiceProvider services, string payload, JobContext job, CancellationToken cancellationToken);
+    /// <summary>
+    /// Calls <paramref name="visitor"/> back with the payload type as a type argument: how the job runner (Jobs, a layer
+    /// above the declarations) deserialises the payload and calls the handler with static types.
+    /// </summary>
+    internal abstract TResult Accept<TResult>(IJobDefinitionVisitor<TResult> visitor);
 
     [GeneratedRegex("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();
@@ -108,21 +106,5 @@ public sealed record JobDefinition<TPayload> : JobDefinition
     {
     }
 
-    internal override Task InvokeAsync(IServiceProvider services, string payload, JobContext job, CancellationToken cancellationToken)
-    {
-        TPayload value;
-        try
-        {
-            value = JsonSerializer.Deserialize<TPayload>(payload, JobSerializer.Options)
-                ?? throw new JobPayloadException($"The payload of job type '{Name}' is null.");
-        }
-        catch (JsonException ex)
-        {
-            throw new JobPayloadException($"The payload of job type '{Name}' does not deserialise to {typeof(TPayload).Name}: {ex.Message}", ex);
-        }
-
-        var handler = (IJobHandler<TPayload>)(services.GetService(HandlerType)
-            ?? HandlerFactories.GetOrAdd(HandlerType, static type => ActivatorUtilities.CreateFactory(type, Type.EmptyTypes))(services, null));
-        return handler.HandleAsync(value, job, cancellationToken);
-    }
+    internal override TResult Accept<TResult>(IJobDefinitionVisitor<TResult> visitor) => visitor.Visit(this);
 }

@@ -1,4 +1,4 @@
-namespace Kernel.Routing;
+namespace Kernel.Addons;
 
 /// <summary>Endpoint metadata that marks an endpoint as mapped through the kernel.</summary>
 internal sealed record KernelRouteMetadata(string Name, RouteAccess Access, string Addon, string Method)

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Kernel.Routing;
+using Kernel.Addons;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -16,12 +16,21 @@ public sealed partial class KernelRouteGroup
     private readonly IEndpointRouteBuilder _inner;
     private readonly string _addon;
     private readonly RouteRegistry _registry;
+    private readonly Action<RouteHandlerBuilder> _wrapStateChanging;
 
-    internal KernelRouteGroup(IEndpointRouteBuilder inner, string addon, RouteRegistry registry)
+    /// <param name="inner">The endpoint builder routes are mapped on.</param>
+    /// <param name="addon">The addon whose routes these are.</param>
+    /// <param name="registry">Collects every route for the start-up checks.</param>
+    /// <param name="wrapStateChanging">
+    /// Adds the route wrapper's unit-of-work filter to a state-changing route. Passed in by <c>MapKernel</c> because the
+    /// wrapper (Routing) sits above the declarations addons make (Addons).
+    /// </param>
+    internal KernelRouteGroup(IEndpointRouteBuilder inner, string addon, RouteRegistry registry, Action<RouteHandlerBuilder> wrapStateChanging)
     {
         _inner = inner;
         _addon = addon;
         _registry = registry;
+        _wrapStateChanging = wrapStateChanging;
     }
 
     /// <summary>Maps a GET route.</summary>
@@ -60,7 +69,7 @@ public sealed partial class KernelRouteGroup
     /// <summary>A nested group under <paramref name="prefix"/>; its routes are kernel routes too.</summary>
     /// <param name="prefix">The route prefix, e.g. <c>/requests</c>.</param>
     /// <returns>The nested group.</returns>
-    public KernelRouteGroup MapGroup(string prefix) => new(_inner.MapGroup(prefix), _addon, _registry);
+    public KernelRouteGroup MapGroup(string prefix) => new(_inner.MapGroup(prefix), _addon, _registry, _wrapStateChanging);
 
     private RouteHandlerBuilder Map(string method, string pattern, string name, RouteAccess access, Delegate handler)
     {
@@ -81,7 +90,12 @@ public sealed partial class KernelRouteGroup
 
         // GET and HEAD routes run their unit of work read-only, with no transaction: nothing to commit, and an
         // endpoint filter would cost every such request the slower filtered invocation path.
-        return metadata.IsStateChanging ? route.AddEndpointFilter<UnitOfWorkFilter>() : route;
+        if (metadata.IsStateChanging)
+        {
+            _wrapStateChanging(route);
+        }
+
+        return route;
     }
 
     [GeneratedRegex("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$", RegexOptions.CultureInvariant)]
