@@ -176,6 +176,8 @@ public sealed class OperatorApiTests(TenancyFixture fixture) : IClassFixture<Ten
     [InlineData("status=deleted", "status")]
     [InlineData("limit=0", "limit")]
     [InlineData("limit=201", "limit")]
+    [InlineData("limit=%205", "limit")]
+    [InlineData("limit=abc", "limit")]
     [InlineData("cursor=bm90LWEtY3Vyc29y", "cursor")]
     public async Task A_malformed_list_query_is_400_naming_the_parameter(string query, string field)
     {
@@ -184,6 +186,18 @@ public sealed class OperatorApiTests(TenancyFixture fixture) : IClassFixture<Ten
         var problem = await Http.AssertEnvelopeAsync(await op.GetAsync($"{Tenants}?{query}"), HttpStatusCode.BadRequest, "VALIDATION_FAILED");
 
         Assert.NotNull(problem["errors"]![field]);
+    }
+
+    [Fact]
+    public async Task Suspending_with_a_json_null_body_is_400_and_changes_nothing()
+    {
+        using var op = fixture.Host.OperatorClient();
+        var tenant = await CreateAsync(op, Slug("null-body"));
+
+        var response = await op.PostAsync($"{Tenants}/{tenant}/suspend", new StringContent("null", Encoding.UTF8, "application/json"));
+
+        await Http.AssertEnvelopeAsync(response, HttpStatusCode.BadRequest, "VALIDATION_FAILED");
+        Assert.Equal("active", await Owner.ScalarAsync<string>(fixture.Database, "select status from kernel.tenants where id = $1", tenant));
     }
 
     [Fact]
