@@ -15,8 +15,11 @@ namespace Hostile.Tests;
 /// parameters (those the handler binds, plus page size and cursor), headers and bodies (the fields of the bound body
 /// type, or the identity provider's). A new route gets its cases without a change here.
 /// </summary>
-public sealed partial class Corpus(TenantData a, TenantData b, IServiceProviderIsService services)
+public sealed partial class Corpus(TenantData a, TenantData b, IServiceProviderIsService services, OperatorAttack? asOperator = null)
 {
+    /// <summary>The prefix of the platform operators' routes (the registry's operator API).</summary>
+    public const string OperatorPrefix = "/api/platform/";
+
     private const string ValidRole = "hostile-role";
 
     private static readonly string[] SqlInjection =
@@ -62,7 +65,9 @@ public sealed partial class Corpus(TenantData a, TenantData b, IServiceProviderI
         var name = endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? pattern;
         var kernel = pattern.StartsWith("/api", StringComparison.Ordinal);
         var handler = endpoint.Metadata.GetMetadata<MethodInfo>();
-        var queryNames = QueryNames(handler).Concat(["limit", "cursor"]).Distinct(StringComparer.Ordinal).ToList();
+        var routeValues = endpoint.RoutePattern.Parameters.Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var queryNames = QueryNames(handler, kernel ? routeValues : null).Concat(["limit", "cursor"]).Distinct(StringComparer.Ordinal).ToList();
+        var operatorRoute = pattern.StartsWith(OperatorPrefix, StringComparison.Ordinal);
         var fields = BodyFields(handler, pattern);
         var readsBody = fields.Count > 0;
         foreach (var method in methods)
@@ -81,7 +86,9 @@ public sealed partial class Corpus(TenantData a, TenantData b, IServiceProviderI
                 foreach (var value in SqlInjection.Concat(InvalidUuids).Concat(OtherTenantsIds()).Append(Guid.NewGuid().ToString()))
                 {
                     // An id that is malformed, unknown or another tenant's is a 404; a name is refused unless it is one.
-                    yield return Case($"route {parameter.Name}", Path(pattern, n => n == parameter.Name ? value : null), reject: kernel && (isId || !NamePattern().IsMatch(value)));
+                    // An operator acts on every tenant: tenant B's id names one there.
+                    var names = asOperator is not null && operatorRoute && value == b.TenantId.ToString();
+                    yield return Case($"route {parameter.Name}", Path(pattern, n => n == parameter.Name ? value : null), reject: kernel && !names && (isId || !NamePattern().IsMatch(value)));
                 }
             }
 
@@ -89,7 +96,7 @@ public sealed partial class Corpus(TenantData a, TenantData b, IServiceProviderI
             foreach (var query in queryNames)
             {
                 // Parameters with a closed set of values; free-text filters may legitimately match nothing.
-                var validated = query is "limit" or "cursor" or "status" or "state" or "from" or "to" && QueryNames(handler).Contains(query);
+                var validated = query is "limit" or "cursor" or "status" or "state" or "from" or "to" && QueryNames(handler, kernel ? routeValues : null).Contains(query);
                 foreach (var value in SqlInjection)
                 {
                     yield return Case($"query {query} sql", query: Query(query, value), reject: kernel && validated);
@@ -130,9 +137,10 @@ public sealed partial class Corpus(TenantData a, TenantData b, IServiceProviderI
             {
                 foreach (var tenant in SqlInjection.Concat(InvalidUuids.Take(6)))
                 {
+                    // Operators act outside every tenant: the tenant their credentials name is not resolved at all.
                     var headers = Identity(kernel);
                     headers["X-Dev-Tenant"] = tenant;
-                    yield return Case("header tenant", headers: headers, reject: true);
+                    yield return Case("header tenant", headers: headers, reject: !(asOperator is not null && operatorRoute));
                 }
 
                 foreach (var token in new[] { "' OR 1=1 --", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.", "a.b.c", new string('x', 20_000) })
@@ -197,8 +205,8 @@ public sealed partial class Corpus(TenantData a, TenantData b, IServiceProviderI
         ];
     }
 
-    // Fields with a closed set or a format: anything else is refused.
-    private static bool Closed(string field) => field is "priority" or "to" or "email" or "role" or "tenantId" or "dueAt" or "permissions";
+    // Fields with a closed set or a format: anything else is refused. (A string where a list belongs, too.)
+    private static bool Closed(string field) => field is "priority" or "to" or "email" or "role" or "tenantId" or "dueAt" or "permissions" or "slug" or "externalIds";
 
     private IEnumerable<(string Kind, JsonNode? Value, bool Reject)> FieldValues(string field)
     {
@@ -220,6 +228,25 @@ public sealed partial class Corpus(TenantData a, TenantData b, IServiceProviderI
         yield return ("object", new JsonObject { ["$ne"] = null }, true);
         yield return ("array", new JsonArray(1, 2), true);
         yield return ("bool", JsonValue.Create(true), true);
+        if (field is "externalIds" or "permissions")
+        {
+            // Lists: hostile elements. Free text inside a list of ids is data; what breaks its rules is refused.
+            foreach (var sql in SqlInjection)
+            {
+                yield return ("element sql", new JsonArray(sql), field is "permissions");
+            }
+
+            yield return ("element id of tenant B", new JsonArray(b.TenantId.ToString()), field is "permissions");
+            yield return ("element oversized", new JsonArray(new string('s', 20_000)), true);
+            yield return ("element nul", new JsonArray("a\0b"), true);
+            yield return ("element padded", new JsonArray(" org "), true);
+            yield return ("element empty", new JsonArray(""), true);
+            yield return ("element repeated", new JsonArray("org_x", "org_x"), true);
+            yield return ("element number", new JsonArray(1), true);
+            yield return ("element object", new JsonArray(new JsonObject { ["$ne"] = null }), true);
+            yield return ("too many elements", new JsonArray([.. Enumerable.Range(0, 1000).Select(i => (JsonNode?)JsonValue.Create($"org_{i}"))]), true);
+        }
+
         if (field is "dueAt")
         {
             foreach (var date in new[] { "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "2024-02-30T00:00:00Z", "-infinity", "294277-01-01T00:00:00Z" })
@@ -265,6 +292,10 @@ public sealed partial class Corpus(TenantData a, TenantData b, IServiceProviderI
                 "tenantId" => a.TenantId.ToString(),
                 "role" => "member",
                 "refreshToken" => "not-a-refresh-token",
+                "slug" => $"h-{Guid.NewGuid():N}", // A tenant per accepted case: a repeated slug would be a 409, hiding the field under test.
+                "name" => "Hostile tenant",
+                "externalIds" => new JsonArray($"org_{Guid.NewGuid():N}"),
+                "reason" => "hostile suite",
                 _ => "x",
             };
         }
@@ -272,22 +303,43 @@ public sealed partial class Corpus(TenantData a, TenantData b, IServiceProviderI
         return body;
     }
 
-    private Dictionary<string, string> Identity(bool kernel) => kernel
-        ? new() { ["X-Dev-Tenant"] = a.TenantId.ToString(), ["X-Dev-Actor"] = a.UserId.ToString(), ["X-Dev-Roles"] = "admin" }
-        : new() { ["Authorization"] = $"Bearer {a.AccessToken}" };
+    private Dictionary<string, string> Identity(bool kernel) => (kernel, asOperator) switch
+    {
+        (true, { } attack) => new() { ["X-Dev-Actor"] = attack.ActorId, ["X-Dev-Roles"] = OperatorAttack.Role },
+        (true, null) => new() { ["X-Dev-Tenant"] = a.TenantId.ToString(), ["X-Dev-Actor"] = a.UserId.ToString(), ["X-Dev-Roles"] = "admin" },
+        _ => new() { ["Authorization"] = $"Bearer {a.AccessToken}" },
+    };
 
     private string Path(string pattern, Func<string, string?> value) => ParameterPattern().Replace(pattern, m =>
     {
         var name = m.Groups[1].Value;
-        return value(name) ?? (name == "role" ? ValidRole : pattern.Contains("/jobs/", StringComparison.Ordinal) ? a.JobId.ToString() : a.RequestId.ToString());
+        return value(name) ?? (name == "role" ? ValidRole
+            : pattern.Contains("/jobs/", StringComparison.Ordinal) ? a.JobId.ToString()
+            : pattern.StartsWith(OperatorPrefix, StringComparison.Ordinal) && asOperator is { } attack ? attack.TargetTenant.ToString()
+            : a.RequestId.ToString());
     });
 
     private static string Query(string name, string value) => $"?{Uri.EscapeDataString(name)}={Uri.EscapeDataString(value)}";
 
-    private static IEnumerable<string> QueryNames(MethodInfo? handler) =>
+    /// <summary>
+    /// The handler's query parameters: those marked <c>[FromQuery]</c>, and, given the route's values, those minimal
+    /// APIs bind from the query by inference (a simple type, no binding attribute, not a route value). Inference is
+    /// for kernel routes only: the framework's own handlers (the OpenAPI document's <c>documentName</c>) answer their
+    /// own plain-text 404s, outside the kernel's envelope.
+    /// </summary>
+    private static IEnumerable<string> QueryNames(MethodInfo? handler, IReadOnlySet<string>? routeValues) =>
         handler?.GetParameters()
-            .Where(p => p.GetCustomAttributes().OfType<IFromQueryMetadata>().Any())
-            .Select(p => p.GetCustomAttributes().OfType<IFromQueryMetadata>().First().Name ?? p.Name!) ?? [];
+            .Where(p => p.GetCustomAttributes().OfType<IFromQueryMetadata>().Any()
+                || (routeValues is not null && IsSimple(p.ParameterType) && !routeValues.Contains(p.Name!)
+                    && !p.GetCustomAttributes().Any(a => a.GetType().Name.StartsWith("From", StringComparison.Ordinal))))
+            .Select(p => p.GetCustomAttributes().OfType<IFromQueryMetadata>().FirstOrDefault()?.Name ?? p.Name!) ?? [];
+
+    private static bool IsSimple(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return type == typeof(string) || type.IsPrimitive || type.IsEnum || type == typeof(decimal) || type == typeof(Guid)
+            || type == typeof(DateTime) || type == typeof(DateTimeOffset) || type == typeof(DateOnly) || type == typeof(TimeSpan);
+    }
 
     /// <summary>The JSON fields of the handler's body parameter; for the identity provider (which binds by hand), its fields.</summary>
     private List<string> BodyFields(MethodInfo? handler, string pattern)
@@ -312,4 +364,10 @@ public sealed partial class Corpus(TenantData a, TenantData b, IServiceProviderI
 
     [GeneratedRegex(@"\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}")]
     private static partial Regex ParameterPattern();
+}
+
+/// <summary>The corpus fired by a platform operator: its actor id, and the registered tenant the operator routes act on.</summary>
+public sealed record OperatorAttack(string ActorId, Guid TargetTenant)
+{
+    public const string Role = "platform-operator";
 }

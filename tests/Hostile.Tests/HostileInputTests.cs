@@ -32,12 +32,24 @@ public sealed partial class HostileInputTests(HostileFactory factory, ITestOutpu
         var rejected = 0;
         foreach (var endpoint in endpoints)
         {
+            var operatorRoute = IsOperatorRoute(endpoint);
             foreach (var hostile in corpus.For(endpoint))
             {
                 total++;
+                var registry = operatorRoute ? await RegistryAsync() : null;
                 var (status, headers, body) = await SendAsync(hostile);
                 rejected += status is >= 400 and < 500 ? 1 : 0;
-                Check(failures, hostile, status, headers, body);
+                Check(failures, hostile, status, headers, body, canary: true);
+                if (operatorRoute)
+                {
+                    // Tenant A's admin is no operator: every attempt is refused, changes nothing and shows nothing of the registry.
+                    if (status < 400)
+                    {
+                        failures.Add($"{hostile}: {status} A TENANT ADMIN REACHED AN OPERATOR ROUTE {body[..Math.Min(body.Length, 300)]}");
+                    }
+
+                    await CheckRegistryUnchangedAsync(failures, hostile, status, registry!);
+                }
             }
 
             await AssertStillServesAsync(http, a, endpoint.DisplayName);
@@ -47,7 +59,50 @@ public sealed partial class HostileInputTests(HostileFactory factory, ITestOutpu
         output.WriteLine($"{total} hostile cases at {endpoints.Count} endpoints: {rejected} answered 4xx, {total - rejected} accepted as data, {failures.Count} failures; {factory.Logs.Entries.Count} log lines searched.");
         Assert.True(failures.Count == 0, $"{failures.Count} of {total} cases failed:\n{string.Join('\n', failures.Take(60))}");
         Assert.True(leakedLines.Count == 0, $"Tenant B's canary is in the log:\n{string.Join('\n', leakedLines.Take(5))}");
-        Assert.Equal(2, await CountCanaryRequestsAsync());
+        Assert.Equal(2, await CountCanaryRequestsAsync(b.TenantId));
+    }
+
+    [Fact]
+    public async Task Every_operator_route_answers_an_operators_hostile_corpus_with_a_4xx_envelope_or_a_clean_success_and_refused_input_changes_nothing()
+    {
+        using var http = factory.CreateClient();
+        var a = await Canary.SeedAsync(http, "tenant-a");
+        var b = await Canary.SeedAsync(http, Canary.Marker);
+        var target = factory.Database.RegisterTenant(Guid.NewGuid(), $"hostile-target-{Guid.NewGuid():N}"[..40]);
+        var attack = new OperatorAttack($"hostile-operator-{Guid.NewGuid():N}", target);
+        var corpus = new Corpus(a, b, factory.Services.GetRequiredService<IServiceProviderIsService>(), attack);
+        var endpoints = Endpoints().Where(IsOperatorRoute).ToList();
+        Assert.NotEmpty(endpoints);
+
+        var failures = new List<string>();
+        var (total, rejected) = (0, 0);
+        foreach (var endpoint in endpoints)
+        {
+            foreach (var hostile in corpus.For(endpoint))
+            {
+                total++;
+                var registry = await RegistryAsync();
+                var (status, headers, body) = await SendAsync(hostile);
+                rejected += status is >= 400 and < 500 ? 1 : 0;
+
+                // Operators see every tenant's registry entry (tenant B's name carries the canary): no canary check here.
+                Check(failures, hostile, status, headers, body, canary: false);
+                await CheckRegistryUnchangedAsync(failures, hostile, status, registry);
+            }
+
+            await AssertStillServesAsync(http, a, endpoint.DisplayName);
+        }
+
+        output.WriteLine($"{total} hostile operator cases at {endpoints.Count} endpoints: {rejected} answered 4xx, {total - rejected} accepted as data, {failures.Count} failures.");
+        Assert.True(failures.Count == 0, $"{failures.Count} of {total} cases failed:\n{string.Join('\n', failures.Take(60))}");
+        Assert.Equal(2, await CountCanaryRequestsAsync(b.TenantId));
+
+        // What the operator did is on the platform's record, under the operator, and only there.
+        await using var connection = new NpgsqlConnection(factory.Database.OwnerConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("select count(*) from kernel.platform_audit where actor_id = $1 and outcome = 'success'", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = attack.ActorId });
+        Assert.True((long)(await command.ExecuteScalarAsync())! > 0, "No operator action of the suite is in the platform audit stream.");
     }
 
     [Fact]
@@ -57,7 +112,7 @@ public sealed partial class HostileInputTests(HostileFactory factory, ITestOutpu
 
         // A sample of each area; the suite walks whatever the data source holds, so new routes join by themselves.
         Assert.Superset(
-            new HashSet<string?> { "requests.create", "requests.update", "requests.reminders", "kernel.roles.update", "kernel.audit.list", "kernel.jobs.retry", "/auth/login", "/auth/invite" },
+            new HashSet<string?> { "requests.create", "requests.update", "requests.reminders", "kernel.roles.update", "kernel.audit.list", "kernel.jobs.retry", "/auth/login", "/auth/invite", "kernel.tenants.create", "kernel.tenants.list", "kernel.tenants.suspend" },
             names);
     }
 
@@ -89,7 +144,29 @@ public sealed partial class HostileInputTests(HostileFactory factory, ITestOutpu
         return (context.Response.StatusCode, headers, body);
     }
 
-    private static void Check(List<string> failures, HostileCase hostile, int status, string headers, string body)
+    private static bool IsOperatorRoute(RouteEndpoint endpoint) =>
+        endpoint.RoutePattern.RawText?.StartsWith(Corpus.OperatorPrefix, StringComparison.Ordinal) == true;
+
+    /// <summary>The registry's state as one string: any write to a tenant or an external id changes it.</summary>
+    private async Task<string> RegistryAsync()
+    {
+        await using var connection = new NpgsqlConnection(factory.Database.OwnerConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "select concat_ws(':', count(*), coalesce(sum(version), 0), max(updated_at), (select count(*) from kernel.tenant_external_ids)) from kernel.tenants",
+            connection);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    private async Task CheckRegistryUnchangedAsync(List<string> failures, HostileCase hostile, int status, string before)
+    {
+        if (status >= 400 && await RegistryAsync() is var after && after != before)
+        {
+            failures.Add($"{hostile}: {status} WROTE TO THE REGISTRY ALTHOUGH REFUSED ({before} -> {after})");
+        }
+    }
+
+    private static void Check(List<string> failures, HostileCase hostile, int status, string headers, string body, bool canary)
     {
         void Fail(string why) => failures.Add($"{hostile}: {status} {why} {body[..Math.Min(body.Length, 300)]}");
 
@@ -106,7 +183,7 @@ public sealed partial class HostileInputTests(HostileFactory factory, ITestOutpu
             Fail("accepted input that is invalid by construction");
         }
 
-        if (Leaks(body) || Leaks(headers))
+        if (canary && (Leaks(body) || Leaks(headers)))
         {
             Fail("LEAKS TENANT B'S CANARY");
         }
@@ -150,14 +227,15 @@ public sealed partial class HostileInputTests(HostileFactory factory, ITestOutpu
         Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);
     }
 
-    /// <summary>As the owner, across tenants: tenant B's canary requests are all still there, unchanged.</summary>
-    private async Task<long> CountCanaryRequestsAsync()
+    /// <summary>As the owner, across tenants: tenant B's canary requests are all still there, unchanged (each test seeds its own B).</summary>
+    private async Task<long> CountCanaryRequestsAsync(Guid tenantB)
     {
         await using var connection = new NpgsqlConnection(factory.Database.OwnerConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("select count(*) from requests.requests where assignee = $1 and body = $2", connection);
+        await using var command = new NpgsqlCommand("select count(*) from requests.requests where assignee = $1 and body = $2 and tenant_id = $3", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = Canary.Marker });
         command.Parameters.Add(new NpgsqlParameter { Value = $"{Canary.Marker} body" });
+        command.Parameters.Add(new NpgsqlParameter { Value = tenantB });
         return (long)(await command.ExecuteScalarAsync())!;
     }
 

@@ -14,8 +14,10 @@ public sealed class JobsHost(KernelTestDatabase database, IReadOnlyDictionary<st
 {
     public KernelTestDatabase Database { get; } = database;
 
+    /// <summary>A client acting as <paramref name="actorId"/> of <paramref name="tenantId"/>, which it registers first (the registry is required).</summary>
     public HttpClient CreateClientAs(Guid tenantId, string actorId, params string[] roles)
     {
+        Database.RegisterTenant(tenantId);
         var client = CreateClient();
         client.DefaultRequestHeaders.Add("X-Dev-Tenant", tenantId.ToString());
         client.DefaultRequestHeaders.Add("X-Dev-Actor", actorId);

@@ -42,13 +42,14 @@ public sealed partial class DatabaseOutageTests
             jobs.Add(await Api.RemindAsync(alice, await Api.CreateRequestAsync(alice, $"Before the outage {i}")));
         }
 
+        // Registered while the database is up; during the outage its requests reach the database from the registry lookup on.
+        using var impatient = host.ClientAs(Guid.NewGuid(), "bob", "member");
+        impatient.Timeout = TimeSpan.FromSeconds(12);
         await cluster.StopAsync();
 
         // Every route answers, in the envelope. Behind PgBouncer the pooler accepts and queues (its own
         // query_wait_timeout is 120 s), and Npgsql's own defaults are 15 s to connect and 30 s per command: the
         // client's 12 s only suffice because the kernel's 3 s timeout answers first.
-        using var impatient = host.ClientAs(Guid.NewGuid(), "bob", "member");
-        impatient.Timeout = TimeSpan.FromSeconds(12);
         await Api.AssertEnvelopeAsync(await impatient.GetAsync("/api/requests"), HttpStatusCode.ServiceUnavailable, "UNAVAILABLE");
         await Api.AssertEnvelopeAsync(await impatient.GetAsync($"/api/requests/{Guid.NewGuid()}"), HttpStatusCode.ServiceUnavailable, "UNAVAILABLE");
         await Api.AssertEnvelopeAsync(

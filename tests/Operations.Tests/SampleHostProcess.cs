@@ -1,4 +1,5 @@
 using Kernel.Testing;
+using Npgsql;
 
 namespace Operations.Tests;
 
@@ -9,11 +10,13 @@ namespace Operations.Tests;
 internal sealed class SampleHostProcess : IAsyncDisposable
 {
     private readonly AppProcess _process;
+    private readonly string? _owner;
 
-    private SampleHostProcess(AppProcess process, Uri address)
+    private SampleHostProcess(AppProcess process, Uri address, string? owner)
     {
         _process = process;
         Address = address;
+        _owner = owner;
     }
 
     public Uri Address { get; }
@@ -84,20 +87,42 @@ internal sealed class SampleHostProcess : IAsyncDisposable
         }
 
         var process = AppProcess.Start(Path.Combine(AppContext.BaseDirectory, "WebHost.dll"), command is null ? [] : [command], environment);
-        return new SampleHostProcess(process, new Uri(url));
+        return new SampleHostProcess(process, new Uri(url), settings.GetValueOrDefault("ConnectionStrings:KernelOwner"));
     }
 
     /// <summary>Waits until the host answers <c>/health/live</c>; fails with its output if it exits first or takes two minutes.</summary>
     public Task WaitUntilLiveAsync() => _process.WaitUntilAnswersAsync(Address, "/health/live", TimeSpan.FromMinutes(2));
 
-    /// <summary>A client of this host acting as <paramref name="actor"/> of <paramref name="tenant"/> (dev headers).</summary>
+    /// <summary>
+    /// A client of this host acting as <paramref name="actor"/> of <paramref name="tenant"/> (dev headers), which it
+    /// registers first (through the owner connection the host was given), since the registry is required.
+    /// </summary>
     public HttpClient ClientAs(Guid tenant, string actor, params string[] roles)
+    {
+        RegisterTenant(tenant);
+        return UnregisteredClientAs(tenant, actor, roles);
+    }
+
+    /// <summary>A client acting as <paramref name="actor"/> of <paramref name="tenant"/>, which it leaves as it is in the registry.</summary>
+    public HttpClient UnregisteredClientAs(Guid tenant, string actor, params string[] roles)
     {
         var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
         client.DefaultRequestHeaders.Add("X-Dev-Tenant", tenant.ToString());
         client.DefaultRequestHeaders.Add("X-Dev-Actor", actor);
         client.DefaultRequestHeaders.Add("X-Dev-Roles", string.Join(',', roles));
         return client;
+    }
+
+    /// <summary>Registers <paramref name="tenant"/> as an active tenant; registering it again is harmless.</summary>
+    public void RegisterTenant(Guid tenant)
+    {
+        var owner = _owner ?? throw new InvalidOperationException("The host was started without ConnectionStrings:KernelOwner, so tests cannot register tenants through it.");
+        using var connection = new NpgsqlConnection(owner);
+        connection.Open();
+        using var command = new NpgsqlCommand("insert into kernel.tenants (id, slug, name) values ($1, $2, $2) on conflict do nothing", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = tenant });
+        command.Parameters.Add(new NpgsqlParameter { Value = "t-" + tenant.ToString("N") });
+        command.ExecuteNonQuery();
     }
 
     /// <summary>Sends SIGTERM (what an orchestrator sends to stop a pod) and returns the exit code once the process ended.</summary>

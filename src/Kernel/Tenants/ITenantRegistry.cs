@@ -19,7 +19,7 @@ public interface ITenantRegistry
 }
 
 /// <summary>A tenant to register.</summary>
-/// <param name="Slug">Unique, 1 to 63 lower-case letters and digits with single hyphens between them; not a reserved word.</param>
+/// <param name="Slug">Unique, 1 to 63 lower-case letters and digits with single hyphens between them; not a reserved word, not a UUID.</param>
 /// <param name="Name">The display name, 1 to 200 characters.</param>
 public sealed record NewTenant(string Slug, string Name)
 {

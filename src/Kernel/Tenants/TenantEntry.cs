@@ -4,10 +4,4 @@ namespace Kernel.Tenants;
 internal sealed record TenantEntry(Guid Id, string Slug, string Status, IReadOnlyList<string> ExternalIds)
 {
     public bool IsActive => Status == TenantStatus.Active;
-
-    /// <summary>Whether <paramref name="identifier"/> (an id, external id or slug) names this tenant.</summary>
-    public bool IsNamedBy(string identifier) =>
-        (Guid.TryParse(identifier, out var id) && id == Id)
-        || string.Equals(identifier, Slug, StringComparison.Ordinal)
-        || ExternalIds.Contains(identifier, StringComparer.Ordinal);
 }

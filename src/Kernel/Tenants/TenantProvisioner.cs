@@ -42,14 +42,19 @@ internal sealed class TenantProvisioner(IServiceScopeFactory scopes, AddonRegist
         return id;
     }
 
-    internal static bool IsValidSlug(string slug) => slug.Length is > 0 and <= 63 && TenantSlug.Pattern().IsMatch(slug);
+    /// <summary>
+    /// The slug syntax, and not a UUID (32 hex digits fit the syntax): wherever a tenant is named by id or slug (the header
+    /// strategy, a memberships claim), a UUID-shaped slug would be read as another tenant's id, or match it.
+    /// </summary>
+    internal static bool IsValidSlug(string slug) =>
+        slug.Length is > 0 and <= 63 && TenantSlug.Pattern().IsMatch(slug) && !Guid.TryParse(slug, out _);
 
     private void Validate(string? slug, string? name, IReadOnlyList<string>? externalIds)
     {
         var errors = new ValidationErrors();
         if (slug is null || !IsValidSlug(slug))
         {
-            errors.Add("slug", "Is required: 1 to 63 lower-case letters and digits, single hyphens between them (e.g. 'acme-corp').");
+            errors.Add("slug", "Is required: 1 to 63 lower-case letters and digits, single hyphens between them (e.g. 'acme-corp'), not a UUID.");
         }
         else if (BuiltInReservedSlugs.Contains(slug) || options.Value.Tenancy.ReservedSlugs.Contains(slug, StringComparer.Ordinal))
         {

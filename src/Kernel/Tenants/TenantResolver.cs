@@ -31,12 +31,46 @@ internal sealed class TenantResolver(TenantLookup lookup, IOptions<KernelOptions
         }
 
         var entry = await FindAsync(named, slugOnly, cancellationToken).ConfigureAwait(false) ?? throw KernelException.TenantUnknown();
-        if (!(claimed is not null && entry.IsNamedBy(claimed)) && !identity.Memberships.Any(entry.IsNamedBy))
+        if (!(claimed is not null && ClaimNames(claimed, entry)) && !await AnyMembershipNamesAsync(identity.Memberships, entry, cancellationToken).ConfigureAwait(false))
         {
             throw KernelException.Forbidden("The credentials do not make the actor a member of the tenant this request names.");
         }
 
         return Usable(entry);
+    }
+
+    /// <summary>Whether the tenant claim names <paramref name="entry"/> as resolution reads a claim: by id or external id, never by slug.</summary>
+    private static bool ClaimNames(string claimed, TenantEntry entry) =>
+        Guid.TryParse(claimed, out var id) ? id == entry.Id : entry.ExternalIds.Contains(claimed, StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether a membership names <paramref name="entry"/> as the header strategy would resolve it (id, else external
+    /// id, else slug): one tenant's slug that is another's external id names the other, so membership of the other
+    /// does not open this one.
+    /// </summary>
+    private async ValueTask<bool> AnyMembershipNamesAsync(IReadOnlyList<string> memberships, TenantEntry entry, CancellationToken cancellationToken)
+    {
+        foreach (var membership in memberships)
+        {
+            if (Guid.TryParse(membership, out var id))
+            {
+                if (id == entry.Id)
+                {
+                    return true;
+                }
+            }
+            else if (entry.ExternalIds.Contains(membership, StringComparer.Ordinal))
+            {
+                return true;
+            }
+            else if (string.Equals(membership, entry.Slug, StringComparison.Ordinal)
+                && await lookup.FindByExternalIdAsync(membership, cancellationToken).ConfigureAwait(false) is null)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private async ValueTask<Guid?> FromClaimAsync(string claimed, CancellationToken cancellationToken)

@@ -46,7 +46,9 @@ internal static class TenantRoutes
         return Results.Created($"{http.Request.PathBase}{http.Request.Path}/{id}", view);
     }
 
-    private static async Task<TenantPage> ListAsync(string? status, string? cursor, int? limit, TenantStore store, CancellationToken cancellationToken)
+    // The query as text, parsed here as the other list routes parse theirs: ' 5' or '+5' is no page size, and a
+    // malformed value gets a field error rather than the binder's message.
+    private static async Task<TenantPage> ListAsync(string? status, string? cursor, string? limit, TenantStore store, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         if (status is not null && !TenantStatus.All.Contains(status))
@@ -54,9 +56,10 @@ internal static class TenantRoutes
             errors.Add("status", $"Must be one of {string.Join(", ", TenantStatus.All)}.");
         }
 
-        if (limit is < 1 or > MaxPageSize)
+        var size = 50;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxPageSize))
         {
-            errors.Add("limit", $"Must be between 1 and {MaxPageSize}.");
+            errors.Add("limit", $"Must be a whole number from 1 to {MaxPageSize}.");
         }
 
         var after = cursor is null ? default((DateTimeOffset, Guid)?) : DecodeCursor(cursor);
@@ -66,7 +69,6 @@ internal static class TenantRoutes
         }
 
         errors.ThrowIfAny();
-        var size = limit ?? 50;
         var page = await store.ListAsync(status, after, size + 1, cancellationToken).ConfigureAwait(false);
         var items = page.Take(size).ToList();
         return new TenantPage(items, page.Count > size ? EncodeCursor(items[^1]) : null);
@@ -81,7 +83,13 @@ internal static class TenantRoutes
 
     private static Task<TenantView> SuspendAsync(Guid id, SuspendTenantBody? body, TenantStore store, IAuditTarget audit, HttpContext http, CancellationToken cancellationToken)
     {
-        var reason = body?.Reason?.Trim();
+        if (body is null)
+        {
+            // A JSON null, as an empty body is refused by binding: the reason may be left out, the object not.
+            throw KernelException.Validation("body", "A JSON object is required, e.g. {\"reason\": \"unpaid invoice\"}.");
+        }
+
+        var reason = body.Reason?.Trim();
         if (reason is { Length: > 500 })
         {
             throw KernelException.Validation("reason", "Must be at most 500 characters.");

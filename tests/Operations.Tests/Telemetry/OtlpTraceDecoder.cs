@@ -201,12 +201,34 @@ internal static class OtlpTraceDecoder
         {
             switch (wireType)
             {
-                case 0: Varint(); break;
-                case 1: _position += 8; break;
-                case 2: _position += (int)Varint(); break;
-                case 5: _position += 4; break;
-                default: throw new InvalidDataException($"Unsupported protobuf wire type {wireType}.");
+                case 0:
+                    Varint();
+                    break;
+                case 1:
+                    Advance(8);
+                    break;
+                case 2:
+                    // Not '_position += (int)Varint()': that reads _position before Varint() moves it past the length
+                    // prefix, landing inside the skipped field (first hit by the span events Npgsql 10 records).
+                    var length = (int)Varint();
+                    Advance(length);
+                    break;
+                case 5:
+                    Advance(4);
+                    break;
+                default:
+                    throw new InvalidDataException($"Unsupported protobuf wire type {wireType} at byte {_position}.");
             }
+        }
+
+        private void Advance(int count)
+        {
+            if (count < 0 || count > buffer.Length - _position)
+            {
+                throw new InvalidDataException($"A field of {count} bytes at byte {_position} runs past the end of the {buffer.Length}-byte message.");
+            }
+
+            _position += count;
         }
     }
 }
