@@ -49,6 +49,29 @@ public sealed class DevTokenTests(WebHostFactory factory) : IClassFixture<WebHos
     }
 
     [Fact]
+    public async Task Suspending_a_tenant_refuses_its_very_next_request_and_resuming_admits_the_next()
+    {
+        using var anonymous = factory.CreateClient();
+        var email = IdentityClient.UniqueEmail("admin");
+        var (tenant, _) = await IdentityClient.SignUpAsync(anonymous, email);
+        using var admin = factory.CreateClient().WithBearer(await IdentityClient.AccessTokenAsync(anonymous, email));
+        using var ops = factory.CreateClient().WithBearer(await DevTokenAsync(anonymous, "ops@platform", null, "platform-operator"));
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/requests")).StatusCode); // cached as active
+
+        // No wait in between: the instance that commits the change evicts its cached copy before it answers.
+        var suspended = await ops.PostAsJsonAsync($"/api/platform/tenants/{tenant}/suspend", new { reason = "Unpaid" });
+        var refused = await admin.GetAsync("/api/requests");
+        var resumed = await ops.PostAsync($"/api/platform/tenants/{tenant}/resume", content: null);
+        var admitted = await admin.GetAsync("/api/requests");
+
+        Assert.Equal(HttpStatusCode.OK, suspended.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("TENANT_SUSPENDED", (string?)(await refused.Content.ReadFromJsonAsync<JsonObject>())!["code"]);
+        Assert.Equal(HttpStatusCode.OK, resumed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
+    }
+
+    [Fact]
     public async Task A_dev_token_without_a_subject_is_a_validation_error()
     {
         using var anonymous = factory.CreateClient();

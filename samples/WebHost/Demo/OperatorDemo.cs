@@ -9,7 +9,10 @@ namespace WebHost.Demo;
 /// </summary>
 internal static class OperatorDemo
 {
-    /// <summary>How long a registry change may take to reach this instance's cache (NOTIFY is delivered after commit).</summary>
+    /// <summary>
+    /// How long the lifecycle steps wait for a change made by routes of another branch to be seen (a registry change
+    /// reaches every instance's cache through NOTIFY, delivered after commit).
+    /// </summary>
     internal static readonly TimeSpan Propagation = TimeSpan.FromSeconds(5);
 
     /// <summary>Runs the steps; returns the operator, whose token the lifecycle steps go on with.</summary>
@@ -49,9 +52,10 @@ internal static class OperatorDemo
         report.Check("the operator suspends A (If-Match its ETag)", suspended.IsSuccessStatusCode && (string?)suspendedBody?["status"] == "suspended",
             $"{(int)suspended.StatusCode}, ETag {etag} → {suspended.Headers.ETag}, status {suspendedBody?["status"]}, reason \"{suspendedBody?["statusReason"]}\"");
 
-        var (refused, refusedBody, waited) = await alice.SendUntilAsync(HttpMethod.Get, "/api/requests", HttpStatusCode.Forbidden, Propagation, "TENANT_SUSPENDED");
+        // The very next request: the instance that made the change evicts its cached copy on commit (others on NOTIFY).
+        var (refused, refusedBody) = await alice.SendAsync(HttpMethod.Get, "/api/requests");
         report.Check("alice's bearer token on A is now 403 TENANT_SUSPENDED", refused.StatusCode == HttpStatusCode.Forbidden && (string?)refusedBody?["code"] == "TENANT_SUSPENDED",
-            $"{(int)refused.StatusCode} {refusedBody?["code"]}: {refusedBody?["detail"]} (seen after {waited.TotalMilliseconds:0} ms)");
+            $"{(int)refused.StatusCode} {refusedBody?["code"]}: {refusedBody?["detail"]}");
 
         var (stale, staleBody) = await ops.SendAsync(HttpMethod.Post, $"{path}/resume", ifMatch: etag);
         report.Check("resuming with the stale ETag is 412", stale.StatusCode == HttpStatusCode.PreconditionFailed,
@@ -61,9 +65,9 @@ internal static class OperatorDemo
         report.Check("the operator resumes A", resumed.IsSuccessStatusCode && (string?)resumedBody?["status"] == "active",
             $"{(int)resumed.StatusCode}, status {resumedBody?["status"]}");
 
-        var (back, backBody, waitedBack) = await alice.SendUntilAsync(HttpMethod.Get, "/api/requests", HttpStatusCode.OK, Propagation);
+        var (back, backBody) = await alice.SendAsync(HttpMethod.Get, "/api/requests");
         report.Check("alice's requests answer 200 again, her data untouched", back.StatusCode == HttpStatusCode.OK,
-            $"{(int)back.StatusCode}, {backBody?["items"]?.AsArray().Count} request(s) (seen after {waitedBack.TotalMilliseconds:0} ms)");
+            $"{(int)back.StatusCode}, {backBody?["items"]?.AsArray().Count} request(s)");
 
         var (_, audit) = await alice.SendAsync(HttpMethod.Get, "/api/audit?limit=50");
         var operatorEntries = audit?["items"]?.AsArray().Where(e => (string?)e!["actorId"] == ops.Email).Select(e => (string)e!["action"]!).ToList() ?? [];
