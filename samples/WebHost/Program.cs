@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
 using WebHost.Demo;
 using WebHost.Identity;
+using WebHost.OpenApi;
 using WebHost.Telemetry;
 
 var command = KernelCommandLine.FindCommand(args);
@@ -13,7 +14,8 @@ builder.AddSampleTelemetry();
 
 // The kernel and its addons. Everything an addon needs (context, auth decision, unit of work under
 // row-level security, error envelope, audit, telemetry) comes from here.
-builder.Services.AddKernel(builder.Configuration).AddAddon<RequestsAddon>().AddAddon<DevIdentityAddon>().AddOpenApi();
+builder.Services.AddKernel(builder.Configuration).AddAddon<RequestsAddon>().AddAddon<DevIdentityAddon>()
+    .AddOpenApi(configure: SampleOpenApi.Configure);
 
 // No connection string configured? Start a private PostgreSQL for this process (dev and demo only).
 builder.Services.AddLocalPostgresWhenUnconfigured();

@@ -20,19 +20,26 @@ internal static class RequestRoutes
         // Handlers that return IResult (for Created/Accepted and the ETag) declare their response types here, so the
         // OpenAPI document has their schemas; the kernel adds its own error responses to every route.
         requests.MapPost("", "requests.create", RouteAccess.Permission(RequestPermissions.Create), CreateAsync)
+            .WithSummary("Open a service request")
             .Produces<RequestResponse>(StatusCodes.Status201Created);
-        requests.MapGet("", "requests.list", RouteAccess.Permission(RequestPermissions.Read), ListAsync);
+        requests.MapGet("", "requests.list", RouteAccess.Permission(RequestPermissions.Read), ListAsync)
+            .WithSummary("List service requests");
         requests.MapGet("/{id:guid}", "requests.get", RouteAccess.Permission(RequestPermissions.Read), GetAsync)
+            .WithSummary("Get a service request")
             .Produces<RequestResponse>();
         requests.MapPatch("/{id:guid}", "requests.update", RouteAccess.Permission(RequestPermissions.Update), UpdateAsync)
+            .WithSummary("Edit a service request")
             .Produces<RequestResponse>()
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         requests.MapPost("/{id:guid}/transition", "requests.transition", RouteAccess.Permission(RequestPermissions.Transition), TransitionAsync)
+            .WithSummary("Move a service request to another status")
             .Produces<RequestResponse>()
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         requests.MapPost("/{id:guid}/remind", "requests.remind", RouteAccess.Permission(RequestPermissions.Remind), RemindAsync)
+            .WithSummary("Ask for a reminder about a service request (runs as a job)")
             .Produces<RemindResponse>(StatusCodes.Status202Accepted);
-        requests.MapGet("/{id:guid}/reminders", "requests.reminders", RouteAccess.Permission(RequestPermissions.Read), RemindersAsync);
+        requests.MapGet("/{id:guid}/reminders", "requests.reminders", RouteAccess.Permission(RequestPermissions.Read), RemindersAsync)
+            .WithSummary("List a service request's reminders");
     }
 
     private static async Task<IResult> CreateAsync(CreateRequestBody? body, RequestStore store, HttpContext http, CancellationToken cancellationToken)

@@ -52,7 +52,54 @@ public sealed partial class OpenApiTests(WebHostFactory factory) : IClassFixture
             }
 
             Assert.Equal(metadata.Access.PermissionName, body["x-kernel-permission"]?.GetValue<string>());
+            Assert.False(string.IsNullOrWhiteSpace(body["summary"]?.GetValue<string>()), $"{metadata.Name} has no summary.");
+            Assert.Equal([metadata.Addon], body["tags"]!.AsArray().Select(t => t!.GetValue<string>()));
         }
+    }
+
+    [Fact]
+    public async Task Tenant_routes_name_the_registrys_refusals_and_operator_routes_say_only_operators_may_call()
+    {
+        var document = await DocumentAsync();
+        var operations = Operations(document).ToDictionary(o => o.Id, o => o.Body, StringComparer.Ordinal);
+        var codes = document["components"]!["schemas"]!["KernelProblem"]!["properties"]!["code"]!["enum"]!.AsArray().Select(c => c!.GetValue<string>()).ToList();
+        Assert.Contains(KernelErrorCodes.TenantUnknown, codes);
+        Assert.Contains(KernelErrorCodes.TenantSuspended, codes);
+
+        var list = operations["requests.list"];
+        Assert.Equal("permission", list["x-kernel-access"]?.GetValue<string>());
+        var forbidden = list["responses"]!["403"]!["description"]!.GetValue<string>();
+        Assert.Contains("TENANT_UNKNOWN", forbidden, StringComparison.Ordinal);
+        Assert.Contains("TENANT_SUSPENDED", forbidden, StringComparison.Ordinal);
+        Assert.Contains("TENANT_REQUIRED", forbidden, StringComparison.Ordinal);
+        Assert.DoesNotContain("not a UUID", document.ToJsonString(), StringComparison.Ordinal);
+
+        foreach (var name in (string[])["kernel.tenants.create", "kernel.tenants.list", "kernel.tenants.suspend"])
+        {
+            var operation = operations[name];
+            Assert.Equal("platform-operator", operation["x-kernel-access"]?.GetValue<string>());
+            Assert.Equal("platform-operator", operation["x-kernel-operator-role"]?.GetValue<string>());
+            var operatorsOnly = operation["responses"]!["403"]!["description"]!.GetValue<string>();
+            Assert.Contains("only platform operators", operatorsOnly, StringComparison.Ordinal);
+            Assert.DoesNotContain("TENANT_", operatorsOnly, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task The_identity_providers_endpoints_are_described_with_their_bodies_credentials_and_errors()
+    {
+        var document = await DocumentAsync();
+        var operations = Operations(document).ToDictionary(o => o.Id, o => o.Body, StringComparer.Ordinal);
+
+        var login = operations["devidentity.login"];
+        Assert.Equal("#/components/schemas/LoginBody", login["requestBody"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>());
+        Assert.Equal("#/components/schemas/TokenResponse", login["responses"]!["200"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>());
+        Assert.Equal("#/components/schemas/DevIdentityProblem", login["responses"]!["401"]!["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>());
+        Assert.Empty(login["security"]!.AsArray());
+        Assert.True(operations["devidentity.invite"]["security"]!.AsArray().Single()!.AsObject().ContainsKey("Bearer"));
+        Assert.Contains("devidentity.devtoken", operations.Keys);
+        Assert.Equal("MIT", document["info"]!["license"]!["identifier"]!.GetValue<string>());
+        Assert.DoesNotContain(document["servers"]!.AsArray(), s => s!["url"]!.GetValue<string>().EndsWith('/'));
     }
 
     [Fact]

@@ -8,7 +8,8 @@ namespace WebHost.Demo;
 
 /// <summary>
 /// The <c>demo</c> command: boots the host, signs up two tenants through the dev identity provider, exercises the
-/// API over real HTTP with bearer tokens, prints a report, and exits 0 only if every step held.
+/// API over real HTTP with bearer tokens — as the tenants' users and as a platform operator (<see cref="OperatorDemo"/>,
+/// <see cref="LifecycleDemo"/>) — prints a report, and exits 0 only if every step held.
 /// </summary>
 internal static class DemoRunner
 {
@@ -29,9 +30,11 @@ internal static class DemoRunner
             var requestA = await RequestsAsync(report, alice, bob);
             await RolesAndAuditAsync(report, alice, carol, requestA);
             await JobsAsync(report, traces, alice, bob);
+            var ops = await OperatorDemo.RunAsync(report, http, alice, bob);
+            await LifecycleDemo.RunAsync(report, app.Services, ops, bob);
             await RefreshAsync(report, http, alice);
         }
-        catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or NullReferenceException)
+        catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or NullReferenceException or Npgsql.NpgsqlException or System.Text.Json.JsonException)
         {
             report.Check("demo ran to the end", false, ex.Message);
         }

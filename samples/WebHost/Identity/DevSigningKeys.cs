@@ -51,22 +51,13 @@ internal sealed class DevSigningKeys : IDisposable
     }
 
     /// <summary>The public halves, as a JWKS document.</summary>
-    public object Jwks() => new
-    {
-        keys = Published.Select(key =>
+    public JsonWebKeySet Jwks() => new(
+        Published.Select(key =>
         {
             var parameters = key.Rsa.ExportParameters(includePrivateParameters: false);
-            return new Dictionary<string, string>
-            {
-                ["kty"] = "RSA",
-                ["use"] = "sig",
-                ["alg"] = SecurityAlgorithms.RsaSha256,
-                ["kid"] = key.KeyId,
-                ["n"] = Base64UrlEncoder.Encode(parameters.Modulus),
-                ["e"] = Base64UrlEncoder.Encode(parameters.Exponent),
-            };
-        }).ToList(),
-    };
+            return new PublishedKey("RSA", "sig", SecurityAlgorithms.RsaSha256, key.KeyId,
+                Base64UrlEncoder.Encode(parameters.Modulus), Base64UrlEncoder.Encode(parameters.Exponent));
+        }).ToList());
 
     public void Dispose()
     {

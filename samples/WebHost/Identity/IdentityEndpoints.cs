@@ -23,29 +23,91 @@ internal static class IdentityEndpoints
 
     public static IEndpointRouteBuilder MapDevIdentityProvider(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/.well-known/openid-configuration", Discovery).ExcludeFromKernel();
-        app.MapGet("/.well-known/jwks.json", (DevSigningKeys keys) => Results.Json(keys.Jwks())).ExcludeFromKernel();
+        var json = "application/json";
+        app.MapGet("/.well-known/openid-configuration", Discovery).ExcludeFromKernel()
+            .Produces<DiscoveryDocument>()
+            .Describe("devidentity.discovery", "The OpenID Connect discovery document", bearer: false);
+        app.MapGet("/.well-known/jwks.json", (DevSigningKeys keys) => Results.Json(keys.Jwks())).ExcludeFromKernel()
+            .Produces<JsonWebKeySet>()
+            .Describe("devidentity.jwks", "The published signing keys (JWKS)", bearer: false);
         var auth = app.MapGroup("/auth");
-        auth.MapPost("/signup", SignupAsync).ExcludeFromKernel();
-        auth.MapPost("/invite", InviteAsync).ExcludeFromKernel();
-        auth.MapPost("/login", LoginAsync).ExcludeFromKernel();
-        auth.MapPost("/refresh", RefreshAsync).ExcludeFromKernel();
-        auth.MapPost("/logout", LogoutAsync).ExcludeFromKernel();
+        auth.MapPost("/signup", SignupAsync).ExcludeFromKernel()
+            .Accepts<SignupBody>(json).Produces<MemberResponse>(StatusCodes.Status201Created)
+            .Describe("devidentity.signup", "Sign up: a new tenant and its first admin", bearer: false, 400, 409, 415);
+        auth.MapPost("/invite", InviteAsync).ExcludeFromKernel()
+            .Accepts<InviteBody>(json).Produces<MemberResponse>(StatusCodes.Status201Created)
+            .Describe("devidentity.invite", "Add a member to the caller's tenant (admins only)", bearer: true, 400, 401, 403, 409, 415);
+        auth.MapPost("/login", LoginAsync).ExcludeFromKernel()
+            .Accepts<LoginBody>(json).Produces<TokenResponse>()
+            .Describe("devidentity.login", "Log in: an access token and a refresh token", bearer: false, 400, 401, 415, 429);
+        auth.MapPost("/refresh", RefreshAsync).ExcludeFromKernel()
+            .Accepts<RefreshBody>(json).Produces<TokenResponse>()
+            .Describe("devidentity.refresh", "Trade a refresh token for new tokens (rotating it)", bearer: false, 400, 401, 415);
+        auth.MapPost("/logout", LogoutAsync).ExcludeFromKernel()
+            .Accepts<RefreshBody>(json).Produces(StatusCodes.Status204NoContent)
+            .Describe("devidentity.logout", "Revoke a refresh token and its family", bearer: false, 400, 415);
+        if (app.ServiceProvider.GetRequiredService<IHostEnvironment>().IsDevelopment())
+        {
+            auth.MapPost("/dev-token", DevToken).ExcludeFromKernel()
+                .Accepts<DevTokenBody>(json).Produces<DevTokenResponse>()
+                .Describe("devidentity.devtoken", "Development only: an access token for any subject, tenant claim and roles", bearer: false, 400, 415);
+        }
+
         return app;
     }
 
-    private static IResult Discovery(IOptions<DevIdentityOptions> options)
+    private static DiscoveryDocument Discovery(IOptions<DevIdentityOptions> options)
     {
         var issuer = options.Value.Issuer!.TrimEnd('/');
-        return Results.Json(new Dictionary<string, object>
+        return new DiscoveryDocument(
+            options.Value.Issuer!,
+            $"{issuer}/.well-known/jwks.json",
+            $"{issuer}/auth/login",
+            ["public"],
+            ["RS256"],
+            ["sub", "email", "tenant_id", "roles"]);
+    }
+
+    /// <summary>
+    /// A signed token for whatever the caller asks, as dev headers are an identity for whatever they say: for a platform
+    /// operator (roles <c>platform-operator</c>, no tenant), or a tenant claim holding an organization id. Mapped in
+    /// Development only; the kernel validates the token like any other (signature, issuer, audience, lifetime).
+    /// </summary>
+    private static async Task<IResult> DevToken(HttpContext http, TokenIssuer issuer, CancellationToken cancellationToken)
+    {
+        var (body, error) = await ReadAsync<DevTokenBody>(http, cancellationToken);
+        if (error is not null)
         {
-            ["issuer"] = options.Value.Issuer!,
-            ["jwks_uri"] = $"{issuer}/.well-known/jwks.json",
-            ["token_endpoint"] = $"{issuer}/auth/login",
-            ["subject_types_supported"] = new[] { "public" },
-            ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
-            ["claims_supported"] = new[] { "sub", "email", "tenant_id", "roles" },
-        });
+            return error;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var subject = body!.Subject?.Trim() ?? "";
+        if (subject.Length is 0 or > 200)
+        {
+            errors["subject"] = ["Is required: 1 to 200 characters."];
+        }
+
+        if (body.Tenant is { Length: 0 or > 200 })
+        {
+            errors["tenant"] = ["Must be 1 to 200 characters, or absent for a token without a tenant."];
+        }
+
+        var roles = body.Roles ?? [];
+        if (roles.Count > 20 || roles.Any(r => string.IsNullOrWhiteSpace(r) || r.Length > 100))
+        {
+            errors["roles"] = ["At most 20 roles of 1 to 100 characters."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Validation(errors);
+        }
+
+        return Results.Json(new DevTokenResponse(
+            issuer.CreateDevToken(subject, body.Tenant, roles),
+            (int)issuer.Options.AccessTokenLifetime.TotalSeconds,
+            "Bearer"));
     }
 
     private static async Task<IResult> SignupAsync(HttpContext http, IdentityStore store, ITenantRegistry tenants, CancellationToken cancellationToken)

@@ -14,19 +14,37 @@ internal sealed class TokenIssuer(DevSigningKeys keys, IOptions<DevIdentityOptio
 
     public string CreateAccessToken(Guid userId, string email, IdentityStore.Membership? membership)
     {
-        var now = time.GetUtcNow().UtcDateTime;
-        var claims = new Dictionary<string, object>
-        {
-            ["sub"] = userId.ToString(),
-            ["email"] = email,
-            ["jti"] = Guid.NewGuid().ToString("N"),
-        };
+        var claims = new Dictionary<string, object> { ["email"] = email };
         if (membership is not null)
         {
             claims["tenant_id"] = membership.TenantId.ToString();
             claims["roles"] = new[] { membership.Role };
         }
 
+        return Sign(userId.ToString(), claims);
+    }
+
+    /// <summary>
+    /// A token for any subject, tenant claim value and roles (<c>POST /auth/dev-token</c>, Development only): the
+    /// stand-in for a hosted provider's machine-to-machine or test tokens, such as a platform operator's, or one whose
+    /// tenant claim is an organization id rather than a tenant UUID.
+    /// </summary>
+    public string CreateDevToken(string subject, string? tenant, IReadOnlyList<string> roles)
+    {
+        var claims = new Dictionary<string, object> { ["roles"] = roles.ToArray() };
+        if (tenant is not null)
+        {
+            claims["tenant_id"] = tenant;
+        }
+
+        return Sign(subject, claims);
+    }
+
+    private string Sign(string subject, Dictionary<string, object> claims)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        claims["sub"] = subject;
+        claims["jti"] = Guid.NewGuid().ToString("N");
         return _handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = Options.Issuer,

@@ -4,6 +4,7 @@ using System.Text;
 using Kernel.Data;
 using LinqToDB;
 using LinqToDB.Async;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Kernel.Audit;
@@ -15,7 +16,8 @@ internal static class AuditRoutes
     private const int MaxPageSize = 200;
 
     public static void Map(KernelRouteGroup audit) =>
-        audit.MapGet("", "kernel.audit.list", RouteAccess.Permission(KernelPermissions.ReadAudit), ListAsync);
+        audit.MapGet("", "kernel.audit.list", RouteAccess.Permission(KernelPermissions.ReadAudit), ListAsync)
+            .WithSummary("List the tenant's audit log");
 
     private static async Task<AuditPage> ListAsync(
         UnitOfWork unitOfWork,

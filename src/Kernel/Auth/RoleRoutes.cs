@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
 
 namespace Kernel.Auth;
 
@@ -14,9 +15,12 @@ internal static partial class RoleRoutes
     public static void Map(KernelRouteGroup roles)
     {
         var manage = RouteAccess.Permission(KernelPermissions.ManageRoles);
-        roles.MapGet("", "kernel.roles.list", manage, ListAsync);
-        roles.MapPut("/{role}/permissions", "kernel.roles.update", manage, SetAsync);
-        roles.MapDelete("/{role}/permissions", "kernel.roles.reset", manage, ResetAsync);
+        roles.MapGet("", "kernel.roles.list", manage, ListAsync)
+            .WithSummary("List the roles' effective permissions in the tenant");
+        roles.MapPut("/{role}/permissions", "kernel.roles.update", manage, SetAsync)
+            .WithSummary("Replace a role's permissions in the tenant");
+        roles.MapDelete("/{role}/permissions", "kernel.roles.reset", manage, ResetAsync)
+            .WithSummary("Restore a role's default permissions");
     }
 
     private static async Task<RolesResponse> ListAsync(PermissionCatalog catalog, RoleGrantStore store, CancellationToken cancellationToken)

@@ -11,9 +11,12 @@ internal static class JobRoutes
 
     public static void Map(KernelRouteGroup jobs)
     {
-        jobs.MapGet("/{id:guid}", "kernel.jobs.get", RouteAccess.Authenticated, GetAsync);
-        jobs.MapGet("", "kernel.jobs.list", RouteAccess.Permission(JobPermissions.Manage), ListAsync);
-        jobs.MapPost("/{id:guid}/retry", "kernel.jobs.retry", RouteAccess.Permission(JobPermissions.Manage), RetryAsync);
+        jobs.MapGet("/{id:guid}", "kernel.jobs.get", RouteAccess.Authenticated, GetAsync)
+            .WithSummary("Get a job");
+        jobs.MapGet("", "kernel.jobs.list", RouteAccess.Permission(JobPermissions.Manage), ListAsync)
+            .WithSummary("List the tenant's jobs");
+        jobs.MapPost("/{id:guid}/retry", "kernel.jobs.retry", RouteAccess.Permission(JobPermissions.Manage), RetryAsync)
+            .WithSummary("Retry a dead job");
     }
 
     private static async Task<JobStatus> GetAsync(Guid id, UnitOfWork unitOfWork, CancellationToken cancellationToken)

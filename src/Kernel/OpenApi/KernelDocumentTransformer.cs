@@ -1,11 +1,15 @@
 using System.Text.Json.Nodes;
 using Kernel.Addons;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
 
 namespace Kernel.OpenApi;
 
-/// <summary>Adds the bearer security scheme and the error envelope's schema that kernel operations refer to.</summary>
+/// <summary>
+/// Adds the bearer security scheme and the error envelope's schema that kernel operations refer to, describes each
+/// addon's tag with its manifest's summary, and writes server URLs without the trailing slash of an empty path base.
+/// </summary>
 internal sealed class KernelDocumentTransformer : IOpenApiDocumentTransformer
 {
     public const string BearerScheme = "Bearer";
@@ -38,7 +42,44 @@ internal sealed class KernelDocumentTransformer : IOpenApiDocumentTransformer
             document.Components.Schemas.Remove("HttpValidationProblemDetails");
         }
 
+        DescribeTags(document, context.ApplicationServices.GetRequiredService<AddonRegistry>());
+        foreach (var server in document.Servers ?? [])
+        {
+            if (server.Url is { Length: > 1 } url && url.EndsWith('/'))
+            {
+                server.Url = url.TrimEnd('/');
+            }
+        }
+
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The document's tags are the ones its operations use (kernel operations are tagged with their addon, so the
+    /// handler classes' names the generator collected are dropped), each addon's described by its manifest.
+    /// </summary>
+    private static void DescribeTags(OpenApiDocument document, AddonRegistry addons)
+    {
+        var used = (document.Paths ?? [])
+            .SelectMany(p => p.Value.Operations ?? [])
+            .SelectMany(o => o.Value.Tags ?? Enumerable.Empty<OpenApiTagReference>())
+            .Select(t => t.Name)
+            .OfType<string>()
+            .ToHashSet(StringComparer.Ordinal);
+        var existing = (document.Tags ?? Enumerable.Empty<OpenApiTag>()).Where(t => t.Name is not null).ToDictionary(t => t.Name!, StringComparer.Ordinal);
+        var tags = new HashSet<OpenApiTag>();
+        foreach (var name in used.Order(StringComparer.Ordinal))
+        {
+            var tag = existing.TryGetValue(name, out var known) ? known : new OpenApiTag { Name = name };
+            if (string.IsNullOrEmpty(tag.Description) && addons.Addons.FirstOrDefault(a => a.Manifest.Name == name) is { } addon)
+            {
+                tag.Description = addon.Manifest.Summary;
+            }
+
+            tags.Add(tag);
+        }
+
+        document.Tags = tags;
     }
 
     /// <summary>The error envelope (RFC 9457 problem+json with the kernel's members), as ErrorEnvelope writes it.</summary>

@@ -32,7 +32,7 @@ internal sealed class TenantProvisioner(IServiceScopeFactory scopes, AddonRegist
         scope.ServiceProvider.GetRequiredService<KernelContextAccessor>().Establish(
             new KernelContext(id, new KernelActor(actorId, new HashSet<string>(StringComparer.Ordinal)), correlation, Activity.Current?.Context ?? default));
         var unitOfWork = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
-        await new TenantStore(unitOfWork).CreateAsync(id, tenant.Slug, tenant.Name.Trim(), tenant.ExternalIds, cancellationToken).ConfigureAwait(false);
+        await scope.ServiceProvider.GetRequiredService<TenantStore>().CreateAsync(id, tenant.Slug, tenant.Name.Trim(), tenant.ExternalIds, cancellationToken).ConfigureAwait(false);
         foreach (var addon in addons.Ordered)
         {
             await addon.OnTenantCreatedAsync(unitOfWork, id, cancellationToken).ConfigureAwait(false);

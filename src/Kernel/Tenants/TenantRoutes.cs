@@ -17,14 +17,21 @@ internal static class TenantRoutes
     {
         var access = RouteAccess.PlatformOperator;
         tenants.MapPost("", "kernel.tenants.create", access, CreateAsync)
+            .WithSummary("Register a tenant")
             .Produces<TenantView>(StatusCodes.Status201Created);
-        tenants.MapGet("", "kernel.tenants.list", access, ListAsync);
+        tenants.MapGet("", "kernel.tenants.list", access, ListAsync)
+            .WithSummary("List tenants");
         tenants.MapGet("/{id:guid}", "kernel.tenants.get", access, GetAsync)
+            .WithSummary("Get a tenant")
             .Produces<TenantView>();
         tenants.MapPost("/{id:guid}/suspend", "kernel.tenants.suspend", access, SuspendAsync)
-            .Produces<TenantView>();
+            .WithSummary("Suspend a tenant")
+            .Produces<TenantView>()
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         tenants.MapPost("/{id:guid}/resume", "kernel.tenants.resume", access, ResumeAsync)
-            .Produces<TenantView>();
+            .WithSummary("Resume a suspended tenant")
+            .Produces<TenantView>()
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
     }
 
     private static async Task<IResult> CreateAsync(

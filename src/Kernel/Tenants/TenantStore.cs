@@ -8,7 +8,7 @@ namespace Kernel.Tenants;
 /// The registry as the operator routes change it, through the owner's security-definer functions (the runtime role
 /// may read only what resolution needs), in the route's unit of work.
 /// </summary>
-internal sealed class TenantStore(UnitOfWork unitOfWork)
+internal sealed class TenantStore(UnitOfWork unitOfWork, TenantCache cache)
 {
     private const string Columns = "id, slug, name, status, status_reason, external_ids, created_at, updated_at, version";
 
@@ -21,8 +21,10 @@ internal sealed class TenantStore(UnitOfWork unitOfWork)
         create.Parameters.Add(new NpgsqlParameter { Value = name });
         create.Parameters.Add(new NpgsqlParameter { Value = externalIds.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         AddView(batch, id);
-        return await ReadOneAsync(batch, cancellationToken).ConfigureAwait(false)
+        var view = await ReadOneAsync(batch, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException("A tenant just created could not be read back.");
+        EvictOnCommit(id);
+        return view;
     }
 
     public async Task<TenantView?> GetAsync(Guid id, CancellationToken cancellationToken)
@@ -70,6 +72,11 @@ internal sealed class TenantStore(UnitOfWork unitOfWork)
         var outcome = reader.IsDBNull(0) ? (int?)null : reader.GetInt32(0);
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         var view = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+        if (outcome > 0)
+        {
+            EvictOnCommit(id);
+        }
+
         return outcome switch
         {
             null => throw KernelException.NotFound("Tenant"),
@@ -79,6 +86,10 @@ internal sealed class TenantStore(UnitOfWork unitOfWork)
             _ => view!,
         };
     }
+
+    // Every instance evicts when the registry trigger's notification arrives; this one also evicts before the route
+    // answers, so the caller's very next request sees the change even while that notification is in flight.
+    private void EvictOnCommit(Guid id) => unitOfWork.OnCommitted(() => cache.Evict(id));
 
     private static void AddView(NpgsqlBatch batch, Guid id)
     {

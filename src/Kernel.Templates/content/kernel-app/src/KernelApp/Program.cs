@@ -7,6 +7,8 @@ var builder = WebApplication.CreateBuilder(args);
 
 // The kernel and the app's addons: context, auth decision, unit of work under row-level security, error envelope,
 // audit, jobs and telemetry come from here. AddOpenApi describes every kernel route at /openapi/v1.json.
+// Requests act only in tenants of the registry (Kernel:Tenancy:Registry = Required): register them from your signup
+// flow with ITenantRegistry, or as a platform operator with POST /api/platform/tenants.
 builder.Services.AddKernel(builder.Configuration).AddAddon<KernelAddonAddon>().AddOpenApi();
 if (builder.Environment.IsDevelopment())
 {

@@ -1,4 +1,4 @@
-namespace Tenancy.Tests;
+namespace Tests.Shared;
 
 /// <summary>
 /// Where the repository is, found by walking up from the test output to <c>Kernel.sln</c>. (Not

@@ -1,12 +1,13 @@
 using System.ComponentModel;
 using System.Diagnostics;
 
-namespace Tenancy.Tests.ThirdPartyIdentity;
+namespace Tests.Shared;
 
 /// <summary>
 /// A Node.js package of the repository (a folder with <c>package.json</c> and a committed <c>package-lock.json</c>)
 /// whose dependencies are installed with <c>npm ci</c> the first time a test needs them: CI installs them up front
-/// (<c>.ci/run</c>), a developer's first test run does it here.
+/// (<c>.ci/run</c>), a developer's first test run does it here. Shared by the test projects that run one
+/// (<c>tests/OidcProvider</c> in Tenancy.Tests, <c>tests/OpenApiLint</c> in WebHost.Tests), linked into each.
 /// </summary>
 internal static class NodePackage
 {
@@ -28,17 +29,25 @@ internal static class NodePackage
             return;
         }
 
-        var (exitCode, output) = await RunNpmCiAsync(directory, cancellationToken);
-        if (exitCode != 0 || !IsInstalled(directory))
+        var npm = await RunAsync("npm", directory, ["ci", "--no-audit", "--no-fund"], new Dictionary<string, string>(), cancellationToken);
+        if (npm.ExitCode != 0 || !IsInstalled(directory))
         {
-            throw new InvalidOperationException($"npm ci in {directory} failed with exit code {exitCode}:{Environment.NewLine}{output}");
+            throw new InvalidOperationException($"npm ci in {directory} failed with exit code {npm.ExitCode}:{Environment.NewLine}{npm.StandardOutput}{npm.StandardError}");
         }
     }
 
+    /// <summary>
+    /// Runs one of the package's installed commands (<c>node node_modules/.bin/<paramref name="command"/></c>, what
+    /// <c>npx</c> would find) in <paramref name="directory"/> to its end: its exit code and what it printed.
+    /// </summary>
+    public static Task<NodeRun> RunCommandAsync(
+        string directory, string command, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken) =>
+        RunAsync("node", directory, [Path.Combine("node_modules", ".bin", command), .. arguments], environment, cancellationToken);
+
     /// <summary>The error for a missing <paramref name="program"/> (node or npm): what to install, not a bare Win32Exception.</summary>
     public static InvalidOperationException Missing(string program, Exception inner) => new(
-        $"'{program}' was not found on PATH. The third-party identity tests run a real OpenID provider (node-oidc-provider, " +
-        "tests/OidcProvider): install Node.js 20 or later with npm.",
+        $"'{program}' was not found on PATH. Tests that run this repository's Node.js packages (the OpenID provider in " +
+        "tests/OidcProvider, the OpenAPI linter in tests/OpenApiLint) need Node.js 20 or later with npm.",
         inner);
 
     // npm writes node_modules/.package-lock.json last, so it marks a complete install; older than the committed lock
@@ -67,45 +76,54 @@ internal static class NodePackage
         }
     }
 
-    private static async Task<(int ExitCode, string Output)> RunNpmCiAsync(string directory, CancellationToken cancellationToken)
+    private static async Task<NodeRun> RunAsync(
+        string program, string directory, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo("npm")
+        var start = new ProcessStartInfo(program)
         {
             WorkingDirectory = directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in (string[])["ci", "--no-audit", "--no-fund"])
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
-        Process npm;
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        Process process;
         try
         {
-            npm = Process.Start(start) ?? throw new InvalidOperationException("npm ci did not start.");
+            process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start.");
         }
         catch (Win32Exception e)
         {
-            throw Missing("npm", e);
+            throw Missing(program, e);
         }
 
-        using (npm)
+        using (process)
         {
-            var stdout = npm.StandardOutput.ReadToEndAsync(cancellationToken);
-            var stderr = npm.StandardError.ReadToEndAsync(cancellationToken);
+            var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
             try
             {
-                await npm.WaitForExitAsync(cancellationToken);
+                await process.WaitForExitAsync(cancellationToken);
             }
             catch (OperationCanceledException)
             {
-                npm.Kill(entireProcessTree: true);
-                throw new TimeoutException($"npm ci in {directory} did not finish in time.");
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException($"{program} {string.Join(' ', arguments)} in {directory} did not finish in time.");
             }
 
-            return (npm.ExitCode, await stdout + await stderr);
+            return new NodeRun(process.ExitCode, await stdout, await stderr);
         }
     }
 }
+
+/// <summary>How a command of a Node.js package ended.</summary>
+internal sealed record NodeRun(int ExitCode, string StandardOutput, string StandardError);
