@@ -32,5 +32,6 @@ internal sealed class KernelAddon : IAddon
         RoleRoutes.Map(routes.MapGroup("/roles"));
         AuditRoutes.Map(routes.MapGroup("/audit"));
         JobRoutes.Map(routes.MapGroup("/jobs"));
+        Tenants.Lifecycle.TenantLifecycleRoutes.Map(routes.MapGroup("/platform/tenants"));
     }
 }

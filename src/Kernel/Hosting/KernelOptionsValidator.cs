@@ -37,6 +37,7 @@ internal sealed partial class KernelOptionsValidator(IHostEnvironment environmen
 
         CheckRateLimits(failures, options.RateLimiting);
         CheckLimits(failures, options.Limits);
+        CheckTenancy(failures, options.Tenancy);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
@@ -83,6 +84,19 @@ internal sealed partial class KernelOptionsValidator(IHostEnvironment environmen
         if (limits.MaxStringLength < 1 || limits.MaxQueryValueLength < 1)
         {
             failures.Add("Kernel:Limits:MaxStringLength and MaxQueryValueLength must be at least 1.");
+        }
+    }
+
+    private static void CheckTenancy(List<string> failures, KernelTenancyOptions tenancy)
+    {
+        if (tenancy.MaxImportBytes < 1024)
+        {
+            failures.Add($"Kernel:Tenancy:MaxImportBytes must be at least 1024 (it is {tenancy.MaxImportBytes}).");
+        }
+
+        if (tenancy.ErasureBatchSize is < 1 or > 100_000)
+        {
+            failures.Add($"Kernel:Tenancy:ErasureBatchSize must be from 1 to 100000 (it is {tenancy.ErasureBatchSize}).");
         }
     }
 

@@ -7,6 +7,7 @@ using Kernel.Jobs;
 using Kernel.Limits;
 using Kernel.Migrations;
 using Kernel.Tenants;
+using Kernel.Tenants.Lifecycle;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -65,6 +66,7 @@ public static class KernelServiceCollectionExtensions
         services.TryAddSingleton(sp => new TenantCache(sp.GetRequiredService<IOptions<KernelOptions>>().Value.Tenancy.CacheSize));
         services.TryAddSingleton<TenantLookup>();
         services.TryAddSingleton<TenantResolver>();
+        services.AddKernelTenantLifecycle();
 
         services.TryAddScoped<KernelContextAccessor>();
         services.TryAddScoped<IKernelContextAccessor>(sp => sp.GetRequiredService<KernelContextAccessor>());
