@@ -12,9 +12,10 @@ namespace Kernel.Tenants.Lifecycle;
 /// <summary>
 /// An open export: the snapshot's connection and what was read in it. <see cref="WriteAsync"/> streams the archive
 /// (a ZIP of one NDJSON file per tenant table, then <c>manifest.json</c>) into a stream, reading rows from the server
-/// as it writes them, so memory stays flat however large the tenant: a buffer of
-/// <see cref="BufferBytes"/> (or one row, when a row is larger) and the compressor's window. Every write is
-/// asynchronous (Kestrel refuses synchronous IO on a response body).
+/// as it writes them, so memory stays flat however large the tenant: a buffer of <see cref="BufferBytes"/> (or one
+/// row, when a row is larger), the compressor's window, and what the compressor made of one buffer on its way out.
+/// Every write to the destination is asynchronous (Kestrel refuses synchronous IO on a response body): the ZIP writer
+/// writes into an <see cref="ArchiveSpool"/>, drained after each step.
 /// </summary>
 internal sealed partial class TenantExport(
     NpgsqlConnection connection,
@@ -42,7 +43,9 @@ internal sealed partial class TenantExport(
     public async Task<TenantArchiveManifest> WriteAsync(Stream destination, CancellationToken cancellationToken)
     {
         var entries = new List<TenantArchiveTable>(tables.ParentsFirst.Count);
-        var archive = await ZipArchive.CreateAsync(destination, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, cancellationToken).ConfigureAwait(false);
+        TenantArchiveManifest result;
+        await using var spool = new ArchiveSpool(destination);
+        var archive = await ZipArchive.CreateAsync(spool, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, cancellationToken).ConfigureAwait(false);
         await using (archive.ConfigureAwait(false))
         {
             foreach (var table in tables.ParentsFirst)
@@ -50,12 +53,16 @@ internal sealed partial class TenantExport(
                 var entry = archive.CreateEntry(table.FileName, CompressionLevel.Fastest);
                 entry.LastWriteTime = exportedAt;
                 var stream = await entry.OpenAsync(cancellationToken).ConfigureAwait(false);
+                long rows;
+                string sha256;
                 await using (stream.ConfigureAwait(false))
                 {
-                    var (rows, sha256) = await WriteRowsAsync(table, stream, cancellationToken).ConfigureAwait(false);
-                    entries.Add(new TenantArchiveTable(table.DisplayName, table.Schema, table.Name, table.FileName, table.Columns.Select(c => c.Name).ToList(), rows, sha256));
-                    LogTable(logger, Tenant.Id, table.DisplayName, rows);
+                    (rows, sha256) = await WriteRowsAsync(table, stream, spool, cancellationToken).ConfigureAwait(false);
                 }
+
+                await spool.DrainAsync(cancellationToken).ConfigureAwait(false); // The entry's end: the compressor's last output, its data descriptor.
+                entries.Add(new TenantArchiveTable(table.DisplayName, table.Schema, table.Name, table.FileName, table.Columns.Select(c => c.Name).ToList(), rows, sha256));
+                LogTable(logger, Tenant.Id, table.DisplayName, rows);
             }
 
             var manifest = new TenantArchiveManifest
@@ -75,9 +82,15 @@ internal sealed partial class TenantExport(
                 await JsonSerializer.SerializeAsync(manifestStream, manifest, TenantArchiveManifest.SerializerOptions, cancellationToken).ConfigureAwait(false);
             }
 
+            await spool.DrainAsync(cancellationToken).ConfigureAwait(false);
             LogWritten(logger, Tenant.Id, entries.Count, entries.Sum(e => e.Rows));
-            return manifest;
+            result = manifest;
         }
+
+        // Disposing the archive wrote the central directory into the spool.
+        await spool.DrainAsync(cancellationToken).ConfigureAwait(false);
+        await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return result;
     }
 
     public async ValueTask DisposeAsync()
@@ -92,7 +105,7 @@ internal sealed partial class TenantExport(
     /// The explicit <c>tenant_id</c> filter does not lean on row-level security, which the owner's own policies widen
     /// (<c>kernel.jobs</c>: every row).
     /// </summary>
-    private async Task<(long Rows, string Sha256)> WriteRowsAsync(TenantTable table, Stream stream, CancellationToken cancellationToken)
+    private async Task<(long Rows, string Sha256)> WriteRowsAsync(TenantTable table, Stream stream, ArchiveSpool spool, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferBytes);
@@ -111,7 +124,7 @@ internal sealed partial class TenantExport(
                 var needed = Encoding.UTF8.GetMaxByteCount(json.Length) + 1;
                 if (needed > buffer.Length - used)
                 {
-                    await FlushAsync(stream, hash, buffer, used, cancellationToken).ConfigureAwait(false);
+                    await FlushAsync(stream, spool, hash, buffer, used, cancellationToken).ConfigureAwait(false);
                     used = 0;
                     if (needed > buffer.Length)
                     {
@@ -125,7 +138,7 @@ internal sealed partial class TenantExport(
                 rows++;
             }
 
-            await FlushAsync(stream, hash, buffer, used, cancellationToken).ConfigureAwait(false);
+            await FlushAsync(stream, spool, hash, buffer, used, cancellationToken).ConfigureAwait(false);
             return (rows, Convert.ToHexStringLower(hash.GetHashAndReset()));
         }
         finally
@@ -134,12 +147,14 @@ internal sealed partial class TenantExport(
         }
     }
 
-    private static async ValueTask FlushAsync(Stream stream, IncrementalHash hash, byte[] buffer, int count, CancellationToken cancellationToken)
+    /// <summary>Compresses a piece of rows into the entry, then sends what the compressor produced on its way.</summary>
+    private static async ValueTask FlushAsync(Stream stream, ArchiveSpool spool, IncrementalHash hash, byte[] buffer, int count, CancellationToken cancellationToken)
     {
         if (count > 0)
         {
             hash.AppendData(buffer, 0, count);
             await stream.WriteAsync(buffer.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
+            await spool.DrainAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
