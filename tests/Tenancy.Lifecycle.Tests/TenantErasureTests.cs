@@ -56,6 +56,12 @@ public sealed class TenantErasureTests : IAsyncLifetime
         Assert.Equal(neighbourBefore, await Db.FingerprintAsync(_database, neighbour));
         Assert.Equal("erased", await Db.StatusAsync(_database, tenant));
 
+        // What the route wrapper files in the platform stream: the tenant as target, the counts, not the tenant's own log.
+        var audit = Assert.Single(_host.Audit, a => a.Method == "DELETE" && a.TargetId == tenant.ToString());
+        Assert.Equal("tenant", audit.TargetType);
+        Assert.False(audit.TenantLog);
+        Assert.Equal(deleted, audit.Details!["rowsDeleted"]!.AsObject().ToDictionary(p => p.Key, p => (long)p.Value!));
+
         // The progress record is durable and agrees with the answer; the registry entry stays.
         var superuser = await Db.SuperuserAsync(_database);
         Assert.Equal(Db.SeededRows(Scale), await Db.ScalarAsync<decimal>(superuser, "select sum(rows_deleted) from kernel.tenant_erasures where tenant = $1", tenant));

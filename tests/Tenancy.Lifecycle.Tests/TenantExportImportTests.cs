@@ -56,6 +56,12 @@ public sealed class TenantExportImportTests : IAsyncLifetime
         Assert.Equal(before, await Db.FingerprintAsync(_database, tenant));
         Assert.Equal(neighbourBefore, await Db.FingerprintAsync(_database, neighbour));
         Assert.Equal("active", await Db.StatusAsync(_database, tenant));
+        var audit = _host.Audit.Where(a => a.TargetId == tenant.ToString()).ToList();
+        Assert.Equal(["GET", "DELETE", "POST"], audit.Select(a => a.Method));
+        Assert.All(audit, a => Assert.Equal("tenant", a.TargetType));
+        Assert.Equal([true, false, true], audit.Select(a => a.TenantLog));
+        Assert.Equal(Db.SeededRows(Scale), audit[0].Details!["rows"]!.AsObject().Sum(p => (long)p.Value!));
+        Assert.Equal(Db.SeededRows(Scale), audit[2].Details!["rowsImported"]!.AsObject().Sum(p => (long)p.Value!));
 
         // The identity sequence is past the restored ids: the tenant's next row gets a fresh one.
         var superuser = await Db.SuperuserAsync(_database);

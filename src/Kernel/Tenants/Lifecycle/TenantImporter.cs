@@ -149,7 +149,18 @@ internal sealed partial class TenantImporter(TenantOwnerDataSource owner, IOptio
             var stream = await entry.OpenAsync(cancellationToken).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
-                await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+                // Counted as it is decompressed: the size an entry declares is the archive's word, not a bound.
+                var chunk = new byte[64 * 1024];
+                int read;
+                while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    if (buffer.Length + read > MaxManifestBytes)
+                    {
+                        throw KernelException.Validation(TenantArchiveManifest.FileName, $"Is larger than {MaxManifestBytes} bytes.");
+                    }
+
+                    buffer.Write(chunk, 0, read);
+                }
             }
 
             return JsonSerializer.Deserialize<TenantArchiveManifest>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), TenantArchiveManifest.SerializerOptions)

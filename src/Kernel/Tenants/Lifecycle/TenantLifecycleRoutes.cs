@@ -1,10 +1,12 @@
 using System.Text.Json.Nodes;
 using Kernel.Audit;
 using Kernel.Limits;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Microsoft.OpenApi;
 
 namespace Kernel.Tenants.Lifecycle;
 
@@ -21,9 +23,26 @@ internal static class TenantLifecycleRoutes
     public static void Map(KernelRouteGroup tenants)
     {
         tenants.MapGet("/{id:guid}/export", "kernel.tenants.export", RouteAccess.PlatformOperator, ExportAsync)
-            .Produces(StatusCodes.Status200OK, contentType: ZipContentType);
+            .Produces(StatusCodes.Status200OK, contentType: ZipContentType)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         tenants.MapPost("/{id:guid}/import", "kernel.tenants.import", RouteAccess.PlatformOperator, ImportAsync)
             .Produces<TenantImportResult>()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                // The handler reads the body itself (declaring it with Accepts would let routing answer 415 bare).
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Description = "A tenant export archive, as GET /platform/tenants/{id}/export writes it.",
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        [ZipContentType] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } },
+                    },
+                };
+                return Task.CompletedTask;
+            })
             .Add(endpoint => endpoint.Metadata.Add(new KernelBodyLimitMetadata(
                 endpoint.ApplicationServices.GetRequiredService<IOptions<KernelOptions>>().Value.Tenancy.MaxImportBytes)));
         tenants.MapDelete("/{id:guid}", "kernel.tenants.erase", RouteAccess.PlatformOperator, EraseAsync)
