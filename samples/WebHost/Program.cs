@@ -61,6 +61,9 @@ switch (command)
         return 0;
     case "demo":
         return await DemoRunner.RunAsync(app);
+    case "tenant":
+        // tenant export <id|slug> --out FILE, tenant import <id|slug> --in FILE (as the owner role).
+        return await app.RunKernelTenantCommandAsync(args);
     case null or "worker":
         if (!await app.RunUntilStoppedAsync())
         {
@@ -69,7 +72,7 @@ switch (command)
 
         return 0;
     default:
-        await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: (none) to serve (and run jobs), 'worker' to run jobs only, 'migrate', 'demo'.");
+        await Console.Error.WriteLineAsync($"Unknown command '{command}'. Commands: (none) to serve (and run jobs), 'worker' to run jobs only, 'migrate', 'demo', 'tenant export|import'.");
         return 2;
 }
 

@@ -40,6 +40,21 @@ public sealed class KernelTenancyOptions
 
     /// <summary>Slugs no tenant may take, besides the built-in ones (<c>api</c>, <c>admin</c>, <c>www</c>, …).</summary>
     public IList<string> ReservedSlugs { get; set; } = [];
+
+    /// <summary>
+    /// The largest tenant export archive <c>POST /api/platform/tenants/{id}/import</c> accepts, in bytes; a larger body is
+    /// <c>413 PAYLOAD_TOO_LARGE</c>. This route's own limit, in place of <c>Kernel:Limits:MaxRequestBodyBytes</c> (and of
+    /// the server's, which the route raises to it once the caller is a platform operator). The upload is spooled to a
+    /// temporary file, so the limit is disk, not memory. At least 1024. The default value is 1073741824 (1 GiB).
+    /// </summary>
+    public long MaxImportBytes { get; set; } = 1024L * 1024 * 1024;
+
+    /// <summary>
+    /// How many rows of one table each erasure statement deletes, each batch in a short transaction of its own (with its
+    /// progress in <c>kernel.tenant_erasures</c>), so erasing a large tenant holds no long lock and a crash loses at most
+    /// one batch's work. From 1 to 100,000. The default value is 5,000.
+    /// </summary>
+    public int ErasureBatchSize { get; set; } = 5000;
 }
 
 /// <summary>Whether requests' tenants must be registered (<see cref="KernelTenancyOptions.Registry"/>).</summary>

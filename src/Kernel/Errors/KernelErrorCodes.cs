@@ -24,7 +24,7 @@ public static class KernelErrorCodes
     /// <summary>412: an <c>If-Match</c> precondition did not hold.</summary>
     public const string PreconditionFailed = "PRECONDITION_FAILED";
 
-    /// <summary>413: the request body is larger than the route accepts (<c>Kernel:Limits:MaxRequestBodyBytes</c>).</summary>
+    /// <summary>413: the request body is larger than the route accepts (<c>Kernel:Limits:MaxRequestBodyBytes</c>, or a route's own limit such as <c>Kernel:Tenancy:MaxImportBytes</c>).</summary>
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
 
     /// <summary>415: the request body is not of a content type the route accepts.</summary>

@@ -38,5 +38,6 @@ internal sealed class KernelAddon : IAddon
         AuditRoutes.Map(routes.MapGroup("/audit"));
         JobRoutes.Map(routes.MapGroup("/jobs"));
         TenantRoutes.Map(routes.MapGroup("/platform/tenants"));
+        Tenants.Lifecycle.TenantLifecycleRoutes.Map(routes.MapGroup("/platform/tenants"));
     }
 }

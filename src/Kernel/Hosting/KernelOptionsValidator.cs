@@ -77,6 +77,8 @@ internal sealed partial class KernelOptionsValidator(IHostEnvironment environmen
         {
             failures.Add($"Kernel:Tenancy:ReservedSlugs: '{slug}' is not a slug (lower-case letters and digits, single hyphens between them).");
         }
+
+        CheckLifecycle(failures, tenancy);
     }
 
     private static void CheckRateLimits(List<string> failures, KernelRateLimitingOptions rateLimiting)
@@ -122,6 +124,19 @@ internal sealed partial class KernelOptionsValidator(IHostEnvironment environmen
         if (limits.MaxStringLength < 1 || limits.MaxQueryValueLength < 1)
         {
             failures.Add("Kernel:Limits:MaxStringLength and MaxQueryValueLength must be at least 1.");
+        }
+    }
+
+    private static void CheckLifecycle(List<string> failures, KernelTenancyOptions tenancy)
+    {
+        if (tenancy.MaxImportBytes < 1024)
+        {
+            failures.Add($"Kernel:Tenancy:MaxImportBytes must be at least 1024 (it is {tenancy.MaxImportBytes}).");
+        }
+
+        if (tenancy.ErasureBatchSize is < 1 or > 100_000)
+        {
+            failures.Add($"Kernel:Tenancy:ErasureBatchSize must be from 1 to 100000 (it is {tenancy.ErasureBatchSize}).");
         }
     }
 

@@ -7,6 +7,7 @@ using Kernel.Jobs;
 using Kernel.Limits;
 using Kernel.Migrations;
 using Kernel.Tenants;
+using Kernel.Tenants.Lifecycle;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -68,6 +69,7 @@ public static class KernelServiceCollectionExtensions
         services.TryAddScoped<TenantStore>();
         services.TryAddSingleton<TenantResolver>();
         services.TryAddSingleton<ITenantRegistry, TenantProvisioner>();
+        services.AddKernelTenantLifecycle();
 
         services.TryAddScoped<KernelContextAccessor>();
         services.TryAddScoped<IKernelContextAccessor>(sp => sp.GetRequiredService<KernelContextAccessor>());
