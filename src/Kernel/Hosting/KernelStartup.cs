@@ -13,7 +13,8 @@ namespace Kernel.Hosting;
 
 /// <summary>
 /// Runs before the server listens (<see cref="IHostedLifecycleService.StartingAsync"/>): refuses endpoints that
-/// bypass the kernel, applies migrations, and refuses a runtime role that would bypass RLS.
+/// bypass the kernel, applies migrations, and refuses a runtime role that would bypass RLS and a schema whose
+/// tenant rows could escape erasure.
 /// </summary>
 internal sealed class KernelStartup(IServiceProvider services, IOptions<KernelOptions> options) : IHostedLifecycleService
 {
@@ -49,6 +50,9 @@ internal sealed class KernelStartup(IServiceProvider services, IOptions<KernelOp
         }
 
         await RuntimeRoleGuard.CheckAsync(dataSource.DataSource, cancellationToken).ConfigureAwait(false);
+
+        // Erasure and export find a tenant's rows from the catalog: refuse a schema where some could escape them.
+        await Tenants.Lifecycle.TenantTables.CheckErasableAsync(dataSource.DataSource, cancellationToken).ConfigureAwait(false);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

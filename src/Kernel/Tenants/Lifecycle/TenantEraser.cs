@@ -11,7 +11,7 @@ namespace Kernel.Tenants.Lifecycle;
 /// crash loses nothing and calling it again resumes. It then verifies that no row is left in any tenant table and
 /// marks the tenant <c>erased</c>. The registry entry, its external ids and the platform audit stream stay.
 /// </summary>
-internal sealed partial class TenantEraser(TenantOwnerDataSource owner, IOptions<KernelOptions> options, ILogger<TenantEraser> logger)
+internal sealed partial class TenantEraser(TenantOwnerDataSource owner, TenantCache cache, IOptions<KernelOptions> options, ILogger<TenantEraser> logger)
 {
     // One erasure of a tenant at a time, across instances: a session lock on the erasing connection, which a crash
     // releases with the session.
@@ -66,6 +66,7 @@ internal sealed partial class TenantEraser(TenantOwnerDataSource owner, IOptions
                 throw new InvalidOperationException($"Tenant {tenantId} left the erasing status while it was being erased.");
             }
 
+            cache.Evict(tenantId); // This instance's next request sees the erasure before the NOTIFY comes back.
             var counts = await CountsAsync(connection, tenantId, cancellationToken).ConfigureAwait(false);
             LogErased(logger, tenantId, counts.Count, counts.Values.Sum());
             return new TenantErasureResult(tenantId, TenantStatus.Erased, counts);

@@ -15,7 +15,7 @@ namespace Kernel.Tenants.Lifecycle;
 /// in one transaction on the owner's connection under the tenant's context, every statement also filtering on
 /// <c>tenant_id</c>. Any mismatch is <c>400 VALIDATION_FAILED</c> and writes nothing.
 /// </summary>
-internal sealed partial class TenantImporter(TenantOwnerDataSource owner, IOptions<KernelOptions> options, ILogger<TenantImporter> logger)
+internal sealed partial class TenantImporter(TenantOwnerDataSource owner, TenantCache cache, IOptions<KernelOptions> options, ILogger<TenantImporter> logger)
 {
     /// <summary>The longest row (one NDJSON line) an import takes; a longer line is refused.</summary>
     internal const int MaxRowBytes = 64 * 1024 * 1024;
@@ -388,6 +388,7 @@ internal sealed partial class TenantImporter(TenantOwnerDataSource owner, IOptio
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        cache.Evict(tenantId); // This instance's next request sees the restored status before the NOTIFY comes back.
         LogImported(logger, tenantId, imported.Count, imported.Values.Sum(), status);
         return new TenantImportResult(tenantId, status, imported);
     }
