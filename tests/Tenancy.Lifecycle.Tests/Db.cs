@@ -55,9 +55,11 @@ internal static class Db
 
     /// <summary>
     /// Every table with a tenant_id column, found in the catalog here (not from the kernel's code), with the tenant's
-    /// row count and the md5 of its rows' JSON in a fixed order: equal fingerprints, equal rows.
+    /// row count and the md5 of its rows' JSON in a fixed order: equal fingerprints, equal rows. After an import,
+    /// <paramref name="withoutImportEntry"/> leaves out the one row the import itself added: its own entry in the
+    /// tenant's audit log (the route wrapper files every operator action there).
     /// </summary>
-    public static async Task<Dictionary<string, (long Rows, string Md5)>> FingerprintAsync(KernelTestDatabase database, Guid tenant)
+    public static async Task<Dictionary<string, (long Rows, string Md5)>> FingerprintAsync(KernelTestDatabase database, Guid tenant, bool withoutImportEntry = false)
     {
         await using var connection = new NpgsqlConnection(await SuperuserAsync(database));
         await connection.OpenAsync();
@@ -83,7 +85,8 @@ internal static class Db
         foreach (var table in tables)
         {
             await using var command = new NpgsqlCommand(
-                $"select count(*), md5(coalesce(string_agg(row_to_json(t)::text, E'\\n' order by row_to_json(t)::text), '')) from {table} t where t.tenant_id = $1",
+                $"select count(*), md5(coalesce(string_agg(row_to_json(t)::text, E'\\n' order by row_to_json(t)::text), '')) from {table} t where t.tenant_id = $1"
+                    + (withoutImportEntry && table == "kernel.audit_log" ? " and t.action <> 'kernel.tenants.import'" : string.Empty),
                 connection);
             command.Parameters.Add(new NpgsqlParameter { Value = tenant });
             await using var reader = await command.ExecuteReaderAsync();
@@ -145,4 +148,33 @@ internal static class Db
 
     /// <summary>The rows <see cref="SeedAsync"/> writes for <paramref name="scale"/>.</summary>
     public static long SeededRows(int scale) => (scale * 17L) + 1 + 20 + 10;
+
+    /// <summary>The platform audit stream's actions on <paramref name="tenant"/> (action, actor, outcome, details), oldest first.</summary>
+    public static async Task<List<(string Action, string Actor, string Outcome, string? Details)>> PlatformAuditAsync(KernelTestDatabase database, Guid tenant)
+    {
+        await using var connection = new NpgsqlConnection(database.OwnerConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "select action, actor_id, outcome, details::text from kernel.platform_audit where target_tenant = $1 order by id", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = tenant });
+        var entries = new List<(string, string, string, string?)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            entries.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+        }
+
+        return entries;
+    }
+
+    /// <summary>How many entries of <paramref name="action"/> the tenant's own audit log holds.</summary>
+    public static async Task<long> TenantAuditCountAsync(KernelTestDatabase database, Guid tenant, string action)
+    {
+        await using var connection = new NpgsqlConnection(await SuperuserAsync(database));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("select count(*) from kernel.audit_log where tenant_id = $1 and action = $2", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = tenant });
+        command.Parameters.Add(new NpgsqlParameter { Value = action });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
 }

@@ -53,9 +53,17 @@ public sealed class TenantExportImportTests : IAsyncLifetime
         var body = await import.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("active", body.GetProperty("status").GetString());
         Assert.Equal(Db.SeededRows(Scale), body.GetProperty("rowsImported").EnumerateObject().Sum(p => p.Value.GetInt64()));
-        Assert.Equal(before, await Db.FingerprintAsync(_database, tenant));
+        Assert.Equal(before, await Db.FingerprintAsync(_database, tenant, withoutImportEntry: true));
+        Assert.Equal(1, await Db.TenantAuditCountAsync(_database, tenant, "kernel.tenants.import"));
         Assert.Equal(neighbourBefore, await Db.FingerprintAsync(_database, neighbour));
         Assert.Equal("active", await Db.StatusAsync(_database, tenant));
+
+        // The platform stream outlives the erasure: who exported, erased and imported, with the rows of each.
+        var platform = await Db.PlatformAuditAsync(_database, tenant);
+        Assert.Equal(["kernel.tenants.export", "kernel.tenants.erase", "kernel.tenants.import"], platform.Select(e => e.Action));
+        Assert.All(platform, e => Assert.Equal(("success", "op"), (e.Outcome, e.Actor)));
+        Assert.Contains("\"rowsDeleted\"", platform[1].Details, StringComparison.Ordinal);
+        Assert.Contains("\"rowsImported\"", platform[2].Details, StringComparison.Ordinal);
         var audit = _host.Audit.Where(a => a.TargetId == tenant.ToString()).ToList();
         Assert.Equal(["GET", "DELETE", "POST"], audit.Select(a => a.Method));
         Assert.All(audit, a => Assert.Equal("tenant", a.TargetType));
