@@ -23,34 +23,33 @@ internal static class IdentityEndpoints
 
     public static IEndpointRouteBuilder MapDevIdentityProvider(this IEndpointRouteBuilder app)
     {
-        var json = "application/json";
         app.MapGet("/.well-known/openid-configuration", Discovery).ExcludeFromKernel()
             .Produces<DiscoveryDocument>()
-            .Describe("devidentity.discovery", "The OpenID Connect discovery document", bearer: false);
+            .Describe("devidentity.discovery", "The OpenID Connect discovery document", bearer: false, body: null);
         app.MapGet("/.well-known/jwks.json", (DevSigningKeys keys) => Results.Json(keys.Jwks())).ExcludeFromKernel()
             .Produces<JsonWebKeySet>()
-            .Describe("devidentity.jwks", "The published signing keys (JWKS)", bearer: false);
+            .Describe("devidentity.jwks", "The published signing keys (JWKS)", bearer: false, body: null);
         var auth = app.MapGroup("/auth");
         auth.MapPost("/signup", SignupAsync).ExcludeFromKernel()
-            .Accepts<SignupBody>(json).Produces<MemberResponse>(StatusCodes.Status201Created)
-            .Describe("devidentity.signup", "Sign up: a new tenant and its first admin", bearer: false, 400, 409, 415);
+            .Produces<MemberResponse>(StatusCodes.Status201Created)
+            .Describe("devidentity.signup", "Sign up: a new tenant and its first admin", bearer: false, typeof(SignupBody), 400, 409, 415);
         auth.MapPost("/invite", InviteAsync).ExcludeFromKernel()
-            .Accepts<InviteBody>(json).Produces<MemberResponse>(StatusCodes.Status201Created)
-            .Describe("devidentity.invite", "Add a member to the caller's tenant (admins only)", bearer: true, 400, 401, 403, 409, 415);
+            .Produces<MemberResponse>(StatusCodes.Status201Created)
+            .Describe("devidentity.invite", "Add a member to the caller's tenant (admins only)", bearer: true, typeof(InviteBody), 400, 401, 403, 409, 415);
         auth.MapPost("/login", LoginAsync).ExcludeFromKernel()
-            .Accepts<LoginBody>(json).Produces<TokenResponse>()
-            .Describe("devidentity.login", "Log in: an access token and a refresh token", bearer: false, 400, 401, 415, 429);
+            .Produces<TokenResponse>()
+            .Describe("devidentity.login", "Log in: an access token and a refresh token", bearer: false, typeof(LoginBody), 400, 401, 415, 429);
         auth.MapPost("/refresh", RefreshAsync).ExcludeFromKernel()
-            .Accepts<RefreshBody>(json).Produces<TokenResponse>()
-            .Describe("devidentity.refresh", "Trade a refresh token for new tokens (rotating it)", bearer: false, 400, 401, 415);
+            .Produces<TokenResponse>()
+            .Describe("devidentity.refresh", "Trade a refresh token for new tokens (rotating it)", bearer: false, typeof(RefreshBody), 400, 401, 415);
         auth.MapPost("/logout", LogoutAsync).ExcludeFromKernel()
-            .Accepts<RefreshBody>(json).Produces(StatusCodes.Status204NoContent)
-            .Describe("devidentity.logout", "Revoke a refresh token and its family", bearer: false, 400, 415);
+            .Produces(StatusCodes.Status204NoContent)
+            .Describe("devidentity.logout", "Revoke a refresh token and its family", bearer: false, typeof(RefreshBody), 400, 415);
         if (app.ServiceProvider.GetRequiredService<IHostEnvironment>().IsDevelopment())
         {
             auth.MapPost("/dev-token", DevToken).ExcludeFromKernel()
-                .Accepts<DevTokenBody>(json).Produces<DevTokenResponse>()
-                .Describe("devidentity.devtoken", "Development only: an access token for any subject, tenant claim and roles", bearer: false, 400, 415);
+                .Produces<DevTokenResponse>()
+                .Describe("devidentity.devtoken", "Development only: an access token for any subject, tenant claim and roles", bearer: false, typeof(DevTokenBody), 400, 415);
         }
 
         return app;

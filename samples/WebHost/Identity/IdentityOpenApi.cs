@@ -42,16 +42,32 @@ internal static class IdentityOpenApi
 
     /// <summary>
     /// Names and describes one endpoint: <paramref name="name"/> is its operation id, <paramref name="bearer"/> whether
-    /// it takes one of the provider's access tokens, <paramref name="errors"/> the statuses it can fail with.
+    /// it takes one of the provider's access tokens, <paramref name="body"/> the JSON body it reads (by hand),
+    /// <paramref name="errors"/> the statuses it can fail with.
     /// </summary>
-    public static RouteHandlerBuilder Describe(this RouteHandlerBuilder endpoint, string name, string summary, bool bearer, params int[] errors) =>
+    public static RouteHandlerBuilder Describe(this RouteHandlerBuilder endpoint, string name, string summary, bool bearer, Type? body, params int[] errors) =>
         endpoint
             .WithSummary(summary)
             .WithTags(Tag)
-            .AddOpenApiOperationTransformer((operation, context, _) =>
+            .AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
             {
                 // The operation id only: an endpoint name (WithName) would also rename the endpoint for routing and the tests.
                 operation.OperationId = name;
+                if (body is not null)
+                {
+                    // Not Accepts<T>(): its metadata makes routing answer other content types with a bare 415, before
+                    // the handler's own enveloped one.
+                    context.Document!.AddComponent(body.Name, await context.GetOrCreateSchemaAsync(body, cancellationToken: cancellationToken));
+                    operation.RequestBody = new OpenApiRequestBody
+                    {
+                        Required = true,
+                        Content = new Dictionary<string, OpenApiMediaType>
+                        {
+                            ["application/json"] = new() { Schema = new OpenApiSchemaReference(body.Name, context.Document) },
+                        },
+                    };
+                }
+
                 operation.Security = bearer
                     ? [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", context.Document)] = [] }]
                     : [];
@@ -67,8 +83,6 @@ internal static class IdentityOpenApi
                         },
                     };
                 }
-
-                return Task.CompletedTask;
             });
 
     private static OpenApiSchema Problem() => new()
