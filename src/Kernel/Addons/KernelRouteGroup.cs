@@ -16,21 +16,21 @@ public sealed partial class KernelRouteGroup
     private readonly IEndpointRouteBuilder _inner;
     private readonly string _addon;
     private readonly RouteRegistry _registry;
-    private readonly Action<RouteHandlerBuilder> _wrapStateChanging;
+    private readonly Action<RouteHandlerBuilder> _wrapWithUnitOfWork;
 
     /// <param name="inner">The endpoint builder routes are mapped on.</param>
     /// <param name="addon">The addon whose routes these are.</param>
     /// <param name="registry">Collects every route for the start-up checks.</param>
-    /// <param name="wrapStateChanging">
-    /// Adds the route wrapper's unit-of-work filter to a state-changing route. Passed in by <c>MapKernel</c> because the
+    /// <param name="wrapWithUnitOfWork">
+    /// Adds the route wrapper's unit-of-work filter to a state-changing or platform-operator route. Passed in by <c>MapKernel</c> because the
     /// wrapper (Routing) sits above the declarations addons make (Addons).
     /// </param>
-    internal KernelRouteGroup(IEndpointRouteBuilder inner, string addon, RouteRegistry registry, Action<RouteHandlerBuilder> wrapStateChanging)
+    internal KernelRouteGroup(IEndpointRouteBuilder inner, string addon, RouteRegistry registry, Action<RouteHandlerBuilder> wrapWithUnitOfWork)
     {
         _inner = inner;
         _addon = addon;
         _registry = registry;
-        _wrapStateChanging = wrapStateChanging;
+        _wrapWithUnitOfWork = wrapWithUnitOfWork;
     }
 
     /// <summary>Maps a GET route.</summary>
@@ -69,7 +69,7 @@ public sealed partial class KernelRouteGroup
     /// <summary>A nested group under <paramref name="prefix"/>; its routes are kernel routes too.</summary>
     /// <param name="prefix">The route prefix, e.g. <c>/requests</c>.</param>
     /// <returns>The nested group.</returns>
-    public KernelRouteGroup MapGroup(string prefix) => new(_inner.MapGroup(prefix), _addon, _registry, _wrapStateChanging);
+    public KernelRouteGroup MapGroup(string prefix) => new(_inner.MapGroup(prefix), _addon, _registry, _wrapWithUnitOfWork);
 
     private RouteHandlerBuilder Map(string method, string pattern, string name, RouteAccess access, Delegate handler)
     {
@@ -89,10 +89,11 @@ public sealed partial class KernelRouteGroup
             .WithMetadata(metadata);
 
         // GET and HEAD routes run their unit of work read-only, with no transaction: nothing to commit, and an
-        // endpoint filter would cost every such request the slower filtered invocation path.
-        if (metadata.IsStateChanging)
+        // endpoint filter would cost every such request the slower filtered invocation path. Platform-operator reads
+        // are the exception: they are rare, and the filter files the audited ones (an export) in the platform stream.
+        if (metadata.IsStateChanging || access.Kind == RouteAccessKind.PlatformOperator)
         {
-            _wrapStateChanging(route);
+            _wrapWithUnitOfWork(route);
         }
 
         return route;
