@@ -132,12 +132,14 @@ internal sealed class AuditWriter(
         command.Parameters.Add(new NpgsqlParameter { Value = outcome });
         command.Parameters.Add(new NpgsqlParameter { Value = status });
         command.Parameters.Add(new NpgsqlParameter { Value = context.CorrelationId });
-        command.Parameters.Add(new NpgsqlParameter
-        {
-            Value = context.Trace.TraceId == default ? DBNull.Value : context.Trace.TraceId.ToHexString(),
-            NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text,
-        });
+        command.Parameters.Add(TraceIdOf(context));
     }
+
+    private static NpgsqlParameter TraceIdOf(KernelContext context) => new()
+    {
+        Value = context.Trace.TraceId == default ? DBNull.Value : context.Trace.TraceId.ToHexString(),
+        NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text,
+    };
 
     private void AddOperatorAction(NpgsqlBatch batch, KernelContext context, KernelRouteMetadata route, Guid? tenant, string outcome, int status, bool tenantLog)
     {
@@ -148,11 +150,7 @@ internal sealed class AuditWriter(
         command.Parameters.Add(new NpgsqlParameter { Value = outcome });
         command.Parameters.Add(new NpgsqlParameter { Value = status });
         command.Parameters.Add(new NpgsqlParameter { Value = context.CorrelationId });
-        command.Parameters.Add(new NpgsqlParameter
-        {
-            Value = context.Trace.TraceId == default ? DBNull.Value : context.Trace.TraceId.ToHexString(),
-            NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text,
-        });
+        command.Parameters.Add(TraceIdOf(context));
         command.Parameters.Add(new NpgsqlParameter
         {
             Value = (object?)target.Details?.ToJsonString() ?? DBNull.Value,
