@@ -56,6 +56,20 @@ public sealed class WidgetsAddon : IAddon
         });
     }
 
+    /// <summary>Tenants whose creation the hook below fails (a test adds the id it is about to create).</summary>
+    public static System.Collections.Concurrent.ConcurrentDictionary<Guid, bool> FailCreationOf { get; } = new();
+
+    /// <summary>Seeds a welcome widget in every new tenant, in the registration's transaction and under its RLS.</summary>
+    public async Task OnTenantCreatedAsync(IUnitOfWork unitOfWork, Guid tenantId, CancellationToken cancellationToken)
+    {
+        var db = await unitOfWork.GetDbAsync(cancellationToken);
+        await InsertAsync(db, Guid.NewGuid(), "welcome");
+        if (FailCreationOf.ContainsKey(tenantId))
+        {
+            throw new InvalidOperationException("The widgets addon refuses this tenant.");
+        }
+    }
+
     private static Task<int> InsertAsync(DataConnection db, Guid id, string name) =>
         db.ExecuteAsync("insert into widgets.widgets (id, name) values (@id, @name)", new DataParameter("id", id), new DataParameter("name", name));
 }
