@@ -27,7 +27,11 @@ internal sealed partial class JwtIdentitySource(
     private readonly KernelAuthOptions _auth = options.Value.Auth;
     private readonly ClaimPath _tenantClaim = new(options.Value.Auth.TenantClaim);
     private readonly ClaimPath _rolesClaim = new(options.Value.Auth.RolesClaim);
-    private readonly ClaimPath _membershipsClaim = new(options.Value.Tenancy.MembershipsClaim);
+
+    // Only the header and host strategies read memberships: without them, a request does not pay for the claim.
+    private readonly ClaimPath? _membershipsClaim = options.Value.Tenancy.HeaderName is null && options.Value.Tenancy.HostSuffix is null
+        ? null
+        : new(options.Value.Tenancy.MembershipsClaim);
 
     public async ValueTask<IdentityResult> AuthenticateAsync(HttpContext httpContext)
     {
@@ -97,7 +101,7 @@ internal sealed partial class JwtIdentitySource(
             ActorId = actor,
             Tenant = tenants.FirstOrDefault(),
             Roles = roles,
-            Memberships = _membershipsClaim.Values(principal),
+            Memberships = _membershipsClaim?.Values(principal) ?? [],
         };
     }
 

@@ -5,40 +5,48 @@ namespace Kernel.Tenants;
 
 /// <summary>
 /// The registry as each instance remembers it, so resolving a request's tenant costs no query: tenants by id, by
-/// external id and by slug (<see cref="ById"/>, <see cref="ByExternalId"/>, <see cref="BySlug"/>), and identifiers
-/// known to name no tenant. Entries are trusted only while this instance listens for <c>kernel_tenants</c>
-/// notifications (sent on commit by triggers on the registry): a change evicts the tenant on every instance, and a new
-/// tenant forgets every "unknown" answer, since one of them may name it now. Without a live listener nothing is cached
-/// and every resolution reads the database. Bounded: when full, it starts over.
+/// external id and by slug, and identifiers known to name no tenant. Entries are trusted only while this instance
+/// listens for <c>kernel_tenants</c> notifications (sent on commit by triggers on the registry): a change evicts the
+/// tenant on every instance, and a new tenant forgets every "unknown" answer, since one of them may name it now.
+/// Without a live listener nothing is cached and every resolution reads the database. Bounded: when full, it starts over.
 /// </summary>
-internal sealed class TenantCache : INotificationSubscriber
+internal sealed class TenantCache(int capacity) : INotificationSubscriber
 {
-    private readonly int _capacity;
+    private readonly ConcurrentDictionary<Guid, TenantEntry?> _byId = new();
+    private readonly ConcurrentDictionary<string, TenantEntry?> _byExternalId = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TenantEntry?> _bySlug = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private long _generation;
     private volatile bool _live;
 
-    public TenantCache(int capacity)
-    {
-        _capacity = capacity;
-        ById = new Index<Guid>(this, EqualityComparer<Guid>.Default);
-        ByExternalId = new Index<string>(this, StringComparer.Ordinal);
-        BySlug = new Index<string>(this, StringComparer.Ordinal);
-    }
-
-    public Index<Guid> ById { get; }
-
-    public Index<string> ByExternalId { get; }
-
-    public Index<string> BySlug { get; }
-
-    /// <summary>Taken before reading the registry and handed to <see cref="Index{TKey}.Store"/>: a load that raced an eviction is dropped.</summary>
+    /// <summary>Taken before reading the registry and handed to a store method: a load that raced an eviction is dropped.</summary>
     public long Generation => Interlocked.Read(ref _generation);
 
-    public int Count => ById.Count + ByExternalId.Count + BySlug.Count;
+    public int Count => _byId.Count + _byExternalId.Count + _bySlug.Count;
 
-    /// <summary>The channel the registry's triggers notify on commit, with the changed tenant's id as the payload.</summary>
-    public string Channel => "kernel_tenants";
+    public bool TryGetById(Guid id, out TenantEntry? entry)
+    {
+        entry = null;
+        return _live && _byId.TryGetValue(id, out entry);
+    }
+
+    public bool TryGetByExternalId(string externalId, out TenantEntry? entry)
+    {
+        entry = null;
+        return _live && _byExternalId.TryGetValue(externalId, out entry);
+    }
+
+    public bool TryGetBySlug(string slug, out TenantEntry? entry)
+    {
+        entry = null;
+        return _live && _bySlug.TryGetValue(slug, out entry);
+    }
+
+    public void StoreById(Guid id, long generation, TenantEntry? entry) => Store(_byId, id, generation, entry);
+
+    public void StoreByExternalId(string externalId, long generation, TenantEntry? entry) => Store(_byExternalId, externalId, generation, entry);
+
+    public void StoreBySlug(string slug, long generation, TenantEntry? entry) => Store(_bySlug, slug, generation, entry);
 
     /// <summary>A tenant changed (or was created): forget it under every name, and every "no such tenant".</summary>
     public void Evict(Guid tenant)
@@ -46,11 +54,14 @@ internal sealed class TenantCache : INotificationSubscriber
         lock (_gate)
         {
             _generation++;
-            ById.Forget(tenant);
-            ByExternalId.Forget(tenant);
-            BySlug.Forget(tenant);
+            _byId.TryRemove(tenant, out _);
+            Forget(_byExternalId, tenant);
+            Forget(_bySlug, tenant);
         }
     }
+
+    /// <summary>The channel the registry's triggers notify on commit, with the changed tenant's id as the payload.</summary>
+    public string Channel => "kernel_tenants";
 
     /// <summary>The listener is (again) listening: forget everything, since changes may have been missed, and start caching.</summary>
     public void Listening() => Reset(live: true);
@@ -67,68 +78,49 @@ internal sealed class TenantCache : INotificationSubscriber
         }
     }
 
+    private static void Forget<TKey>(ConcurrentDictionary<TKey, TenantEntry?> entries, Guid tenant)
+        where TKey : notnull
+    {
+        foreach (var (key, entry) in entries)
+        {
+            if (entry is null || entry.Id == tenant)
+            {
+                entries.TryRemove(key, out _);
+            }
+        }
+    }
+
+    private void Store<TKey>(ConcurrentDictionary<TKey, TenantEntry?> entries, TKey key, long generation, TenantEntry? entry)
+        where TKey : notnull
+    {
+        lock (_gate)
+        {
+            if (!_live || generation != _generation)
+            {
+                return;
+            }
+
+            if (Count >= capacity)
+            {
+                // Identifiers from hostile tokens must not grow memory without bound; starting over is rare and cheap.
+                _byId.Clear();
+                _byExternalId.Clear();
+                _bySlug.Clear();
+            }
+
+            entries[key] = entry;
+        }
+    }
+
     private void Reset(bool live)
     {
         lock (_gate)
         {
             _generation++;
-            ClearAll();
+            _byId.Clear();
+            _byExternalId.Clear();
+            _bySlug.Clear();
             _live = live;
         }
-    }
-
-    private void ClearAll()
-    {
-        ById.Clear();
-        ByExternalId.Clear();
-        BySlug.Clear();
-    }
-
-    /// <summary>Tenants by one kind of name; <see langword="null"/> entries remember that a name names no tenant.</summary>
-    internal sealed class Index<TKey>(TenantCache cache, IEqualityComparer<TKey> comparer)
-        where TKey : notnull
-    {
-        private readonly ConcurrentDictionary<TKey, TenantEntry?> _entries = new(comparer);
-
-        public int Count => _entries.Count;
-
-        public bool TryGet(TKey key, out TenantEntry? entry)
-        {
-            entry = null;
-            return cache._live && _entries.TryGetValue(key, out entry);
-        }
-
-        /// <summary>Keeps what a read that began at <paramref name="generation"/> found, unless the registry changed since.</summary>
-        public void Store(TKey key, long generation, TenantEntry? entry)
-        {
-            lock (cache._gate)
-            {
-                if (!cache._live || generation != cache._generation)
-                {
-                    return;
-                }
-
-                if (cache.Count >= cache._capacity)
-                {
-                    // Identifiers from hostile tokens must not grow memory without bound; starting over is rare and cheap.
-                    cache.ClearAll();
-                }
-
-                _entries[key] = entry;
-            }
-        }
-
-        public void Forget(Guid tenant)
-        {
-            foreach (var (key, entry) in _entries)
-            {
-                if (entry is null || entry.Id == tenant)
-                {
-                    _entries.TryRemove(key, out _);
-                }
-            }
-        }
-
-        public void Clear() => _entries.Clear();
     }
 }

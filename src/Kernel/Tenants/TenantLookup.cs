@@ -4,10 +4,14 @@ using Npgsql;
 namespace Kernel.Tenants;
 
 /// <summary>
-/// Finds a tenant by id, external id or slug: from <see cref="TenantCache"/>, else from the registry as the runtime
-/// role (which may read only id, slug, status and external ids). A miss runs before the request's context exists, so on
-/// a pooled connection of its own, not the unit of work.
+/// Reads a tenant from the registry as the runtime role (which may read only id, slug, status and external ids), on
+/// a cache miss. It runs before the request's context exists, so on a pooled connection of its own, not the unit of work.
 /// </summary>
+/// <remarks>
+/// Three near-identical methods rather than one generic one over a generic index type: with a generic
+/// <c>TenantIndex&lt;TKey&gt;</c> in the assembly, Microsoft.AspNetCore.OpenApi 10's XML-comment source generator in the
+/// host filed the type twice under one key and every OpenAPI document request failed (WebHost.Tests caught it).
+/// </remarks>
 internal sealed class TenantLookup(KernelDataSource dataSource, TenantCache cache)
 {
     private const string Select =
@@ -21,35 +25,52 @@ internal sealed class TenantLookup(KernelDataSource dataSource, TenantCache cach
     private const string ByExternalId = Select + " where t.id = (select e.tenant from kernel.tenant_external_ids e where e.external_id = $1)";
     private const string BySlug = Select + " where t.slug = $1";
 
-    public ValueTask<TenantEntry?> FindByIdAsync(Guid id, CancellationToken cancellationToken) =>
-        FindAsync(cache.ById, id, ById, cancellationToken);
-
-    public ValueTask<TenantEntry?> FindByExternalIdAsync(string externalId, CancellationToken cancellationToken) =>
-        FindAsync(cache.ByExternalId, externalId, ByExternalId, cancellationToken);
-
-    public ValueTask<TenantEntry?> FindBySlugAsync(string slug, CancellationToken cancellationToken) =>
-        FindAsync(cache.BySlug, slug, BySlug, cancellationToken);
-
-    /// <summary>A hit completes synchronously (no allocation); a miss reads the registry and remembers the answer.</summary>
-    private ValueTask<TenantEntry?> FindAsync<TKey>(TenantCache.Index<TKey> index, TKey key, string sql, CancellationToken cancellationToken)
-        where TKey : notnull =>
-        index.TryGet(key, out var cached) ? ValueTask.FromResult(cached) : LoadAsync(index, key, sql, cancellationToken);
-
-    private async ValueTask<TenantEntry?> LoadAsync<TKey>(TenantCache.Index<TKey> index, TKey key, string sql, CancellationToken cancellationToken)
-        where TKey : notnull
+    public async ValueTask<TenantEntry?> FindByIdAsync(Guid id, CancellationToken cancellationToken)
     {
-        var generation = cache.Generation;
-        await using var command = dataSource.DataSource.CreateCommand(sql);
-        command.Parameters.Add(new NpgsqlParameter { Value = key });
-        TenantEntry? entry;
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        if (cache.TryGetById(id, out var cached))
         {
-            entry = await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-                ? new TenantEntry(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<string[]>(3))
-                : null;
+            return cached;
         }
 
-        index.Store(key, generation, entry);
+        var generation = cache.Generation;
+        var entry = await ReadAsync(ById, id, cancellationToken).ConfigureAwait(false);
+        cache.StoreById(id, generation, entry);
         return entry;
+    }
+
+    public async ValueTask<TenantEntry?> FindByExternalIdAsync(string externalId, CancellationToken cancellationToken)
+    {
+        if (cache.TryGetByExternalId(externalId, out var cached))
+        {
+            return cached;
+        }
+
+        var generation = cache.Generation;
+        var entry = await ReadAsync(ByExternalId, externalId, cancellationToken).ConfigureAwait(false);
+        cache.StoreByExternalId(externalId, generation, entry);
+        return entry;
+    }
+
+    public async ValueTask<TenantEntry?> FindBySlugAsync(string slug, CancellationToken cancellationToken)
+    {
+        if (cache.TryGetBySlug(slug, out var cached))
+        {
+            return cached;
+        }
+
+        var generation = cache.Generation;
+        var entry = await ReadAsync(BySlug, slug, cancellationToken).ConfigureAwait(false);
+        cache.StoreBySlug(slug, generation, entry);
+        return entry;
+    }
+
+    private async Task<TenantEntry?> ReadAsync(string sql, object key, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.DataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter { Value = key });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new TenantEntry(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<string[]>(3))
+            : null;
     }
 }
