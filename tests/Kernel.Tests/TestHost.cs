@@ -10,6 +10,9 @@ namespace Kernel.Tests;
 /// <summary>Builds a real kernel app on an in-memory server against a test database.</summary>
 internal static class TestHost
 {
+    /// <summary>Each app's database, so a client acting as a tenant can register it first.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<WebApplication, KernelTestDatabase> Databases = new();
+
     public static async Task<WebApplication> StartAsync(
         KernelTestDatabase database,
         string environment = "Development",
@@ -38,6 +41,7 @@ internal static class TestHost
         builder.Services.AddKernel(builder.Configuration).AddAddon<WidgetsAddon>();
         configure?.Invoke(builder);
         var app = builder.Build();
+        Databases.Add(app, database);
         map?.Invoke(app);
         app.MapKernel();
         return app;
@@ -48,7 +52,8 @@ internal static class TestHost
         var client = app.GetTestClient();
         if (tenant is not null)
         {
-            Register(app, tenant.Value);
+            Databases.TryGetValue(app, out var database);
+            (database ?? throw new InvalidOperationException("The app was not built by TestHost.")).RegisterTenant(tenant.Value);
             client.DefaultRequestHeaders.Add("X-Dev-Tenant", tenant.ToString());
         }
 
@@ -59,17 +64,5 @@ internal static class TestHost
 
         client.DefaultRequestHeaders.Add("X-Dev-Roles", string.Join(',', roles));
         return client;
-    }
-
-    /// <summary>Registers <paramref name="tenant"/> in the app's tenant registry (harmless when it is there already).</summary>
-    public static void Register(WebApplication app, Guid tenant)
-    {
-        using var connection = new Npgsql.NpgsqlConnection(app.Configuration["ConnectionStrings:KernelOwner"]);
-        connection.Open();
-        using var command = new Npgsql.NpgsqlCommand(
-            "insert into kernel.tenants (id, slug, name) values ($1, $2, $2) on conflict (id) do nothing", connection);
-        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = tenant });
-        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = "t-" + tenant.ToString("N") });
-        command.ExecuteNonQuery();
     }
 }

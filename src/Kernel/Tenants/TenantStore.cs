@@ -12,7 +12,7 @@ internal sealed class TenantStore(UnitOfWork unitOfWork, TenantCache cache)
 {
     private const string Columns = "id, slug, name, status, status_reason, external_ids, created_at, updated_at, version";
 
-    public async Task<TenantView> CreateAsync(Guid id, string slug, string name, IReadOnlyList<string> externalIds, CancellationToken cancellationToken)
+    public async Task CreateAsync(Guid id, string slug, string name, IReadOnlyList<string> externalIds, CancellationToken cancellationToken)
     {
         await using var batch = await unitOfWork.CreateBatchAsync(cancellationToken).ConfigureAwait(false);
         var create = batch.Add("select kernel.tenant_create($1, $2, $3, $4)");
@@ -20,11 +20,8 @@ internal sealed class TenantStore(UnitOfWork unitOfWork, TenantCache cache)
         create.Parameters.Add(new NpgsqlParameter { Value = slug });
         create.Parameters.Add(new NpgsqlParameter { Value = name });
         create.Parameters.Add(new NpgsqlParameter { Value = externalIds.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        AddView(batch, id);
-        var view = await ReadOneAsync(batch, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException("A tenant just created could not be read back.");
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         EvictOnCommit(id);
-        return view;
     }
 
     public async Task<TenantView?> GetAsync(Guid id, CancellationToken cancellationToken)
@@ -97,14 +94,9 @@ internal sealed class TenantStore(UnitOfWork unitOfWork, TenantCache cache)
         view.Parameters.Add(new NpgsqlParameter { Value = id });
     }
 
-    /// <summary>The batch's last result set, one tenant or none.</summary>
     private static async Task<TenantView?> ReadOneAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
     {
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (reader.FieldCount != 9 && await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
-        {
-        }
-
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
     }
 
