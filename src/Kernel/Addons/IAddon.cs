@@ -36,4 +36,25 @@ public interface IAddon
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns>A task that completes when the hook has run.</returns>
     Task OnTenantCreatedAsync(IUnitOfWork unitOfWork, Guid tenantId, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Runs when this (optional) addon is switched on for a tenant, by an operator or a plan, in the tenant's context and
+    /// in the transaction that switches it (seed its defaults here; a failure undoes the switch). Must be idempotent: it
+    /// also runs when the addon was on already.
+    /// </summary>
+    /// <param name="unitOfWork">The switch's unit of work, under the tenant's row-level security.</param>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>A task that completes when the hook has run.</returns>
+    Task OnEnabledAsync(IUnitOfWork unitOfWork, Guid tenantId, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Runs when this (optional) addon is switched off for a tenant, in the tenant's context and in the switch's
+    /// transaction. The tenant's data stays (it is there again when the addon is switched back on). Must be idempotent.
+    /// </summary>
+    /// <param name="unitOfWork">The switch's unit of work, under the tenant's row-level security.</param>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>A task that completes when the hook has run.</returns>
+    Task OnDisabledAsync(IUnitOfWork unitOfWork, Guid tenantId, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -15,20 +15,23 @@ public sealed partial class KernelRouteGroup
 {
     private readonly IEndpointRouteBuilder _inner;
     private readonly string _addon;
+    private readonly bool _optional;
     private readonly RouteRegistry _registry;
     private readonly Action<RouteHandlerBuilder> _wrapWithUnitOfWork;
 
     /// <param name="inner">The endpoint builder routes are mapped on.</param>
     /// <param name="addon">The addon whose routes these are.</param>
+    /// <param name="optional">Whether the addon is optional (only on for the tenants that have it switched on).</param>
     /// <param name="registry">Collects every route for the start-up checks.</param>
     /// <param name="wrapWithUnitOfWork">
     /// Adds the route wrapper's unit-of-work filter to a state-changing or platform-operator route. Passed in by <c>MapKernel</c> because the
     /// wrapper (Routing) sits above the declarations addons make (Addons).
     /// </param>
-    internal KernelRouteGroup(IEndpointRouteBuilder inner, string addon, RouteRegistry registry, Action<RouteHandlerBuilder> wrapWithUnitOfWork)
+    internal KernelRouteGroup(IEndpointRouteBuilder inner, string addon, bool optional, RouteRegistry registry, Action<RouteHandlerBuilder> wrapWithUnitOfWork)
     {
         _inner = inner;
         _addon = addon;
+        _optional = optional;
         _registry = registry;
         _wrapWithUnitOfWork = wrapWithUnitOfWork;
     }
@@ -69,7 +72,7 @@ public sealed partial class KernelRouteGroup
     /// <summary>A nested group under <paramref name="prefix"/>; its routes are kernel routes too.</summary>
     /// <param name="prefix">The route prefix, e.g. <c>/requests</c>.</param>
     /// <returns>The nested group.</returns>
-    public KernelRouteGroup MapGroup(string prefix) => new(_inner.MapGroup(prefix), _addon, _registry, _wrapWithUnitOfWork);
+    public KernelRouteGroup MapGroup(string prefix) => new(_inner.MapGroup(prefix), _addon, _optional, _registry, _wrapWithUnitOfWork);
 
     private RouteHandlerBuilder Map(string method, string pattern, string name, RouteAccess access, Delegate handler)
     {
@@ -82,7 +85,7 @@ public sealed partial class KernelRouteGroup
                 nameof(name));
         }
 
-        var metadata = new KernelRouteMetadata(name, access, _addon, method);
+        var metadata = new KernelRouteMetadata(name, access, _addon, method, _optional);
         _registry.Add(metadata);
         var route = _inner.MapMethods(pattern, [method], handler)
             .WithName(name)

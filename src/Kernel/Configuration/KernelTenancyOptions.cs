@@ -55,6 +55,40 @@ public sealed class KernelTenancyOptions
     /// one batch's work. From 1 to 100,000. The default value is 5,000.
     /// </summary>
     public int ErasureBatchSize { get; set; } = 5000;
+
+    /// <summary>
+    /// The plans tenants can be on, by name (lower case, like slugs): which optional addons each switches on, the
+    /// defaults of addons' settings, and rate-limit budgets. Validated at start-up. The default is none.
+    /// </summary>
+    public IDictionary<string, KernelPlan> Plans { get; set; } = new Dictionary<string, KernelPlan>(StringComparer.Ordinal);
+
+    /// <summary>The plan new tenants are registered on (one of <see cref="Plans"/>). The default value is <see langword="null"/> (no plan).</summary>
+    public string? DefaultPlan { get; set; }
+}
+
+/// <summary>
+/// A plan (<c>Kernel:Tenancy:Plans:{name}</c>): a named set of optional addons, settings defaults and rate-limit budgets.
+/// A tenant's own settings override the plan's except where the addon marks a setting <see cref="PlanOnlyAttribute"/>;
+/// an operator may switch an addon on or off for one tenant whatever its plan says.
+/// </summary>
+public sealed class KernelPlan
+{
+    /// <summary>The optional addons the plan switches on (by manifest name). Their optional dependencies must be listed too.</summary>
+    public IList<string> Addons { get; set; } = [];
+
+    /// <summary>
+    /// Settings defaults by addon name, then by setting (property name, case-insensitive), as configuration strings
+    /// (<c>"7"</c>, <c>"true"</c>, <c>"text"</c>); they override the settings class's own defaults.
+    /// </summary>
+    public IDictionary<string, IDictionary<string, string?>> Settings { get; set; } =
+        new Dictionary<string, IDictionary<string, string?>>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Rate-limit policies for tenants on the plan, in place of <c>Kernel:RateLimiting</c>'s: <c>Default</c> for the
+    /// default policy, else a named policy's name. Policies the plan does not name keep the configured budget.
+    /// </summary>
+    public IDictionary<string, KernelRateLimitPolicy> RateLimits { get; set; } =
+        new Dictionary<string, KernelRateLimitPolicy>(StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>Whether requests' tenants must be registered (<see cref="KernelTenancyOptions.Registry"/>).</summary>

@@ -42,6 +42,9 @@ public static class KernelErrorCodes
     /// <summary>403: the tenant the credentials name is suspended (or being erased); its data is kept.</summary>
     public const string TenantSuspended = "TENANT_SUSPENDED";
 
+    /// <summary>403: the route (or job type) belongs to an optional addon that is not switched on for the tenant.</summary>
+    public const string AddonNotEnabled = "ADDON_NOT_ENABLED";
+
     /// <summary>503: a dependency (the database) is unavailable; retry later.</summary>
     public const string Unavailable = "UNAVAILABLE";
 

@@ -127,4 +127,8 @@ public sealed class KernelException : Exception
     /// <summary>403 TENANT_SUSPENDED: the tenant exists but may not be used now.</summary>
     internal static KernelException TenantSuspended() =>
         new(StatusCodes.Status403Forbidden, KernelErrorCodes.TenantSuspended, "The tenant is suspended.");
+
+    /// <summary>403 ADDON_NOT_ENABLED: the addon is optional and not switched on for the tenant.</summary>
+    internal static KernelException AddonNotEnabled(string addon) =>
+        new(StatusCodes.Status403Forbidden, KernelErrorCodes.AddonNotEnabled, $"The addon '{addon}' is not enabled for this tenant.");
 }

@@ -45,7 +45,7 @@ public static class KernelApplicationExtensions
         var api = app.MapGroup(options.ApiPrefix);
         foreach (var addon in addons)
         {
-            addon.MapRoutes(new KernelRouteGroup(api, addon.Manifest.Name, registry, static route => route.AddEndpointFilter<UnitOfWorkFilter>()));
+            addon.MapRoutes(new KernelRouteGroup(api, addon.Manifest.Name, addon.Manifest.Optional, registry, static route => route.AddEndpointFilter<UnitOfWorkFilter>()));
         }
 
         var undeclared = registry.Routes
