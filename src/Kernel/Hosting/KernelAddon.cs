@@ -38,6 +38,7 @@ internal sealed class KernelAddon : IAddon
         AuditRoutes.Map(routes.MapGroup("/audit"));
         JobRoutes.Map(routes.MapGroup("/jobs"));
         TenantRoutes.Map(routes.MapGroup("/platform/tenants"));
+        TenantRoutes.MapCurrent(routes.MapGroup("/tenant"));
         Tenants.Lifecycle.TenantLifecycleRoutes.Map(routes.MapGroup("/platform/tenants"));
     }
 }

@@ -35,7 +35,7 @@ internal sealed partial class KernelOptionsValidator(IHostEnvironment environmen
             failures.Add($"Kernel:Database:Timeout '{options.Database.Timeout}' must be whole seconds between 00:00:01 and 00:10:00, e.g. '00:00:15'.");
         }
 
-        CheckRateLimits(failures, options.RateLimiting);
+        CheckRateLimits(failures, options.RateLimiting, options.Tenancy);
         CheckTenancy(failures, options.Tenancy);
         CheckLimits(failures, options.Limits);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
@@ -81,31 +81,50 @@ internal sealed partial class KernelOptionsValidator(IHostEnvironment environmen
         CheckLifecycle(failures, tenancy);
     }
 
-    private static void CheckRateLimits(List<string> failures, KernelRateLimitingOptions rateLimiting)
+    private static void CheckRateLimits(List<string> failures, KernelRateLimitingOptions rateLimiting, KernelTenancyOptions tenancy)
     {
         foreach (var (name, policy) in rateLimiting.Policies.Prepend(new("Default", rateLimiting.Default)))
         {
-            var setting = name == "Default" ? "Kernel:RateLimiting:Default" : $"Kernel:RateLimiting:Policies:{name}";
-            if (policy is null)
-            {
-                failures.Add($"{setting} is empty.");
-                continue;
-            }
+            CheckPolicy(failures, name == "Default" ? "Kernel:RateLimiting:Default" : $"Kernel:RateLimiting:Policies:{name}", policy);
+        }
 
-            if (policy.TenantPermits < 1 || policy.ActorPermits < 1)
+        // A plan's budgets replace configured policies, so each must name one.
+        foreach (var (plan, definition) in tenancy.Plans)
+        {
+            foreach (var (name, policy) in definition?.RateLimits ?? new Dictionary<string, KernelRateLimitPolicy>())
             {
-                failures.Add($"{setting}: TenantPermits and ActorPermits must be at least 1 (they are {policy.TenantPermits} and {policy.ActorPermits}).");
-            }
+                var setting = $"Kernel:Tenancy:Plans:{plan}:RateLimits:{name}";
+                if (!string.Equals(name, Limits.KernelRateLimiter.DefaultPolicy, StringComparison.OrdinalIgnoreCase) && !rateLimiting.Policies.ContainsKey(name))
+                {
+                    failures.Add($"{setting} names no policy: use 'Default' or one of Kernel:RateLimiting:Policies.");
+                }
 
-            if (policy.ActorPermits > policy.TenantPermits)
-            {
-                failures.Add($"{setting}: ActorPermits ({policy.ActorPermits}) must not exceed TenantPermits ({policy.TenantPermits}); one actor would never reach its own limit.");
+                CheckPolicy(failures, setting, policy);
             }
+        }
+    }
 
-            if (policy.Window < TimeSpan.FromSeconds(1) || policy.Window > TimeSpan.FromDays(1))
-            {
-                failures.Add($"{setting}: Window must be from 1 second to 1 day (it is {policy.Window}).");
-            }
+    private static void CheckPolicy(List<string> failures, string setting, KernelRateLimitPolicy? policy)
+    {
+        if (policy is null)
+        {
+            failures.Add($"{setting} is empty.");
+            return;
+        }
+
+        if (policy.TenantPermits < 1 || policy.ActorPermits < 1)
+        {
+            failures.Add($"{setting}: TenantPermits and ActorPermits must be at least 1 (they are {policy.TenantPermits} and {policy.ActorPermits}).");
+        }
+
+        if (policy.ActorPermits > policy.TenantPermits)
+        {
+            failures.Add($"{setting}: ActorPermits ({policy.ActorPermits}) must not exceed TenantPermits ({policy.TenantPermits}); one actor would never reach its own limit.");
+        }
+
+        if (policy.Window < TimeSpan.FromSeconds(1) || policy.Window > TimeSpan.FromDays(1))
+        {
+            failures.Add($"{setting}: Window must be from 1 second to 1 day (it is {policy.Window}).");
         }
     }
 

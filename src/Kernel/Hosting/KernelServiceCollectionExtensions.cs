@@ -65,6 +65,8 @@ public static class KernelServiceCollectionExtensions
 
         services.TryAddSingleton(sp => new TenantCache(sp.GetRequiredService<IOptions<KernelOptions>>().Value.Tenancy.CacheSize));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<INotificationSubscriber, TenantCache>(sp => sp.GetRequiredService<TenantCache>()));
+        services.TryAddSingleton<AddonCatalog>();
+        services.TryAddSingleton<AddonSwitcher>();
         services.TryAddSingleton<TenantLookup>();
         services.TryAddScoped<TenantStore>();
         services.TryAddSingleton<TenantResolver>();

@@ -53,6 +53,9 @@ internal sealed class KernelStartup(IServiceProvider services, IOptions<KernelOp
 
         // Erasure and export find a tenant's rows from the catalog: refuse a schema where some could escape them.
         await Tenants.Lifecycle.TenantTables.CheckErasableAsync(dataSource.DataSource, cancellationToken).ConfigureAwait(false);
+
+        // Plans and optional addons as this configuration declares them (validated as the catalog is built), for the job claim.
+        await services.GetRequiredService<Tenants.AddonCatalog>().SyncAsync(dataSource.DataSource, cancellationToken).ConfigureAwait(false);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Kernel.Data;
+using Kernel.Tenants;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,7 +11,13 @@ namespace Kernel.Jobs;
 /// Builds the job envelope from the current context and writes it: inside a route or job through that scope's
 /// unit of work (the job commits or rolls back with it), otherwise in a short transaction of its own.
 /// </summary>
-internal sealed class JobQueue(KernelContextAccessor contextAccessor, IServiceProvider services, JobRegistry registry, JobStore store) : IJobQueue
+internal sealed class JobQueue(
+    KernelContextAccessor contextAccessor,
+    IServiceProvider services,
+    JobRegistry registry,
+    JobStore store,
+    AddonCatalog addons,
+    TenantLookup tenants) : IJobQueue
 {
     public Task<Guid> EnqueueAsync<TPayload>(JobDefinition<TPayload> job, TPayload payload, JobOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -27,6 +34,7 @@ internal sealed class JobQueue(KernelContextAccessor contextAccessor, IServicePr
         try
         {
             var (envelope, context) = Envelope(definition, options, Serialize(type, definition.PayloadType, payload));
+            await EnsureAddonEnabledAsync(definition, envelope.TenantId, cancellationToken).ConfigureAwait(false);
             Guid id;
             if (context is null)
             {
@@ -71,6 +79,7 @@ internal sealed class JobQueue(KernelContextAccessor contextAccessor, IServicePr
         try
         {
             var (envelope, context) = Envelope(definition, options, string.Empty);
+            await EnsureAddonEnabledAsync(definition, envelope.TenantId, cancellationToken).ConfigureAwait(false);
             var ids = new Guid[json.Length];
             for (var i = 0; i < ids.Length; i++)
             {
@@ -94,6 +103,19 @@ internal sealed class JobQueue(KernelContextAccessor contextAccessor, IServicePr
         {
             activity.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A job of an optional addon is refused for a tenant that does not have the addon on (<c>ADDON_NOT_ENABLED</c>):
+    /// it would only wait. Jobs without a tenant are not held back.
+    /// </summary>
+    private async ValueTask EnsureAddonEnabledAsync(JobDefinition definition, Guid? tenant, CancellationToken cancellationToken)
+    {
+        if (tenant is { } id && addons.OptionalJobTypes.TryGetValue(definition.Name, out var addon)
+            && (await tenants.FindByIdAsync(id, cancellationToken).ConfigureAwait(false))?.HasAddon(addon) != true)
+        {
+            throw KernelException.AddonNotEnabled(addon);
         }
     }
 

@@ -14,6 +14,7 @@ namespace Kernel.Limits;
 internal sealed class KernelRateLimiter : IDisposable
 {
     private readonly KernelRateLimitingOptions _options;
+    private readonly IDictionary<string, KernelPlan> _plans;
     private readonly PartitionedRateLimiter<HttpContext> _perTenant;
     private readonly PartitionedRateLimiter<HttpContext> _perCaller;
 
@@ -24,8 +25,9 @@ internal sealed class KernelRateLimiter : IDisposable
     public KernelRateLimiter(IOptions<KernelOptions> options)
     {
         _options = options.Value.RateLimiting;
-        _tenantWindow = key => Window(PolicyOf(key.Policy), tenant: true);
-        _callerWindow = key => Window(PolicyOf(key.Policy), tenant: false);
+        _plans = options.Value.Tenancy.Plans;
+        _tenantWindow = key => Window(PolicyOf(key.Policy, key.Plan), tenant: true);
+        _callerWindow = key => Window(PolicyOf(key.Policy, key.Plan), tenant: false);
         _perTenant = PartitionedRateLimiter.Create<HttpContext, TenantKey>(TenantPartition);
         _perCaller = PartitionedRateLimiter.Create<HttpContext, CallerKey>(CallerPartition);
         Limiter = new BothBudgets(_perCaller, _perTenant);
@@ -41,9 +43,13 @@ internal sealed class KernelRateLimiter : IDisposable
         _perCaller.Dispose();
     }
 
-    /// <summary>The configured policy a route declared, or the default.</summary>
-    private KernelRateLimitPolicy PolicyOf(string? name) =>
-        name is null ? _options.Default : _options.Policies[name];
+    /// <summary>The policy a route declared, or the default: the tenant's plan's own, else the configured one.</summary>
+    private KernelRateLimitPolicy PolicyOf(string? name, string? plan) =>
+        plan is not null && _plans.TryGetValue(plan, out var planned) && planned.RateLimits.TryGetValue(name ?? DefaultPolicy, out var own) ? own
+        : name is null ? _options.Default : _options.Policies[name];
+
+    /// <summary>The name a plan gives the default policy's budget under (<see cref="KernelPlan.RateLimits"/>).</summary>
+    internal const string DefaultPolicy = "Default";
 
     private RateLimitPartition<TenantKey> TenantPartition(HttpContext http)
     {
@@ -52,7 +58,8 @@ internal sealed class KernelRateLimiter : IDisposable
             return RateLimitPartition.GetNoLimiter(default(TenantKey));
         }
 
-        return RateLimitPartition.Get(new TenantKey(policy, tenant), _tenantWindow);
+        // Keyed by plan too: a tenant moved to another plan gets that plan's budget on its next request.
+        return RateLimitPartition.Get(new TenantKey(policy, PlanOf(http), tenant), _tenantWindow);
     }
 
     private RateLimitPartition<CallerKey> CallerPartition(HttpContext http)
@@ -63,8 +70,8 @@ internal sealed class KernelRateLimiter : IDisposable
         }
 
         var key = context.Actor is { } actor
-            ? new CallerKey(policy, context.TenantId, actor.Id)
-            : new CallerKey(policy, null, http.Connection.RemoteIpAddress?.ToString() ?? "");
+            ? new CallerKey(policy, PlanOf(http), context.TenantId, actor.Id)
+            : new CallerKey(policy, null, null, http.Connection.RemoteIpAddress?.ToString() ?? "");
         return RateLimitPartition.Get(key, _callerWindow);
     }
 
@@ -85,9 +92,11 @@ internal sealed class KernelRateLimiter : IDisposable
         return context is null ? (null, null) : (context, http.GetEndpoint()?.Metadata.GetMetadata<KernelRateLimitMetadata>()?.Policy);
     }
 
-    private readonly record struct TenantKey(string? Policy, Guid Tenant);
+    private static string? PlanOf(HttpContext http) => http.Features.Get<RatePlan>()?.Name;
 
-    private readonly record struct CallerKey(string? Policy, Guid? Tenant, string Caller);
+    private readonly record struct TenantKey(string? Policy, string? Plan, Guid Tenant);
+
+    private readonly record struct CallerKey(string? Policy, string? Plan, Guid? Tenant, string Caller);
 
     /// <summary>
     /// The actor's budget and the tenant's, where a refused request spends a permit of neither. (The framework's

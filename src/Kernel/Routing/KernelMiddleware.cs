@@ -146,7 +146,7 @@ internal sealed partial class KernelMiddleware(
 
         var access = route.Access;
         KernelActor? actor = null;
-        Guid? tenant = null;
+        ResolvedTenant? tenant = null;
         if (identity.Failure is null && identity.ActorId is not null)
         {
             actor = new KernelActor(identity.ActorId, identity.Roles);
@@ -192,12 +192,22 @@ internal sealed partial class KernelMiddleware(
             }
         }
 
+        // An optional addon's routes answer only tenants that have it on: before the context, any data access or binding.
+        if (route.AddonOptional && tenant is { } resolved && !resolved.HasAddon(route.Addon))
+        {
+            throw KernelException.AddonNotEnabled(route.Addon);
+        }
+
         var trace = activity?.Context ?? Activity.Current?.Context ?? default;
-        var context = new KernelContext(tenant, actor, correlationId, trace);
+        var context = new KernelContext(tenant?.Id, actor, correlationId, trace);
         httpContext.RequestServices.GetRequiredService<KernelContextAccessor>().Establish(context, readOnly: !route.IsStateChanging);
         if (_rateLimited)
         {
             httpContext.Features.Set(context); // The rate limiter partitions on it; a feature is cheaper to read than the scoped accessor.
+            if (tenant?.Entry?.Plan is { } plan)
+            {
+                httpContext.Features.Set(RatePlan.Of(plan)); // The plan's budgets, if it has its own.
+            }
         }
 
         // After the context exists, so a denial is audited under it.

@@ -4,7 +4,7 @@ using Npgsql;
 namespace Kernel.Tenants;
 
 /// <summary>
-/// Reads a tenant from the registry as the runtime role (which may read only id, slug, status and external ids), on
+/// Reads a tenant from the registry as the runtime role (which may read only id, slug, status, plan, external ids and addon switches), on
 /// a cache miss. It runs before the request's context exists, so on a pooled connection of its own, not the unit of work.
 /// </summary>
 /// <remarks>
@@ -12,12 +12,15 @@ namespace Kernel.Tenants;
 /// <c>TenantIndex&lt;TKey&gt;</c> in the assembly, Microsoft.AspNetCore.OpenApi 10's XML-comment source generator in the
 /// host filed the type twice under one key and every OpenAPI document request failed (WebHost.Tests caught it).
 /// </remarks>
-internal sealed class TenantLookup(KernelDataSource dataSource, TenantCache cache)
+internal sealed class TenantLookup(KernelDataSource dataSource, TenantCache cache, AddonCatalog addons)
 {
     private const string Select =
         """
         select t.id, t.slug, t.status,
-               coalesce((select array_agg(e.external_id order by e.external_id) from kernel.tenant_external_ids e where e.tenant = t.id), '{}')
+               coalesce((select array_agg(e.external_id order by e.external_id) from kernel.tenant_external_ids e where e.tenant = t.id), '{}'),
+               t.plan,
+               coalesce((select array_agg(a.addon) from kernel.tenant_addons a where a.tenant = t.id and a.enabled), '{}'),
+               coalesce((select array_agg(a.addon) from kernel.tenant_addons a where a.tenant = t.id and not a.enabled), '{}')
           from kernel.tenants t
         """;
 
@@ -70,7 +73,13 @@ internal sealed class TenantLookup(KernelDataSource dataSource, TenantCache cach
         command.Parameters.Add(new NpgsqlParameter { Value = key });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-            ? new TenantEntry(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<string[]>(3))
+            ? new TenantEntry(
+                reader.GetGuid(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetFieldValue<string[]>(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                addons.Enabled(reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetFieldValue<string[]>(5), reader.GetFieldValue<string[]>(6)))
             : null;
     }
 }

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using Kernel.Addons;
-using Kernel.Data;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -8,9 +5,11 @@ namespace Kernel.Tenants;
 
 /// <summary>
 /// <see cref="ITenantRegistry"/>: validates, registers the tenant and runs the addons' tenant-created hooks in a unit
-/// of work of the new tenant's own context, one transaction, so a failing hook leaves no tenant behind.
+/// of work of the new tenant's own context, one transaction, so a failing hook leaves no tenant behind. The tenant is
+/// on <see cref="KernelTenancyOptions.DefaultPlan"/>; an optional addon's hooks run only when that plan switches it on
+/// (<see cref="IAddon.OnTenantCreatedAsync"/>, then <see cref="IAddon.OnEnabledAsync"/>).
 /// </summary>
-internal sealed class TenantProvisioner(IServiceScopeFactory scopes, AddonRegistry addons, IOptions<KernelOptions> options) : ITenantRegistry
+internal sealed class TenantProvisioner(IServiceScopeFactory scopes, AddonCatalog addons, IOptions<KernelOptions> options) : ITenantRegistry
 {
     private const int MaxExternalIds = 20;
 
@@ -27,19 +26,32 @@ internal sealed class TenantProvisioner(IServiceScopeFactory scopes, AddonRegist
         ArgumentException.ThrowIfNullOrWhiteSpace(actorId);
         Validate(tenant.Slug, tenant.Name, tenant.ExternalIds);
         var id = tenant.Id ?? Guid.CreateVersion7();
-        await using var scope = scopes.CreateAsyncScope();
-        var correlation = Activity.Current?.TraceId.ToHexString() ?? Guid.NewGuid().ToString("N");
-        scope.ServiceProvider.GetRequiredService<KernelContextAccessor>().Establish(
-            new KernelContext(id, new KernelActor(actorId, new HashSet<string>(StringComparer.Ordinal)), correlation, Activity.Current?.Context ?? default));
-        var unitOfWork = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
-        await scope.ServiceProvider.GetRequiredService<TenantStore>().CreateAsync(id, tenant.Slug, tenant.Name.Trim(), tenant.ExternalIds, cancellationToken).ConfigureAwait(false);
-        foreach (var addon in addons.Ordered)
-        {
-            await addon.OnTenantCreatedAsync(unitOfWork, id, cancellationToken).ConfigureAwait(false);
-        }
+        return await TenantScope.RunAsync(
+            scopes,
+            id,
+            actorId,
+            async (services, unitOfWork) =>
+            {
+                await services.GetRequiredService<TenantStore>().CreateAsync(id, tenant.Slug, tenant.Name.Trim(), tenant.ExternalIds, cancellationToken).ConfigureAwait(false);
 
-        await unitOfWork.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return id;
+                // The addons it has: every one that is not optional, and the optional ones its (the default) plan switches on.
+                var enabled = addons.Enabled(addons.DefaultPlan, [], []);
+                foreach (var addon in addons.Ordered)
+                {
+                    var optional = addon.Manifest.Optional;
+                    if (!optional || enabled.Contains(addon.Manifest.Name))
+                    {
+                        await addon.OnTenantCreatedAsync(unitOfWork, id, cancellationToken).ConfigureAwait(false);
+                        if (optional)
+                        {
+                            await addon.OnEnabledAsync(unitOfWork, id, cancellationToken).ConfigureAwait(false);
+                        }
+                    }
+                }
+
+                return id;
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -20,8 +20,8 @@ internal sealed class TenantResolver(TenantLookup lookup, IOptions<KernelOptions
     private readonly KernelTenancyOptions _tenancy = options.Value.Tenancy;
     private readonly bool _open = options.Value.Tenancy.Registry == TenantRegistryMode.Open;
 
-    /// <summary>The tenant's id; null when the request names none; a <see cref="KernelException"/> when it names one it may not use.</summary>
-    public async ValueTask<Guid?> ResolveAsync(HttpContext httpContext, IdentityResult identity, CancellationToken cancellationToken)
+    /// <summary>The tenant; null when the request names none; a <see cref="KernelException"/> when it names one it may not use.</summary>
+    public async ValueTask<ResolvedTenant?> ResolveAsync(HttpContext httpContext, IdentityResult identity, CancellationToken cancellationToken)
     {
         var claimed = identity.Tenant is { Length: > 0 } value ? value : null;
         var (named, slugOnly) = NamedByRequest(httpContext.Request);
@@ -73,12 +73,12 @@ internal sealed class TenantResolver(TenantLookup lookup, IOptions<KernelOptions
         return false;
     }
 
-    private async ValueTask<Guid?> FromClaimAsync(string claimed, CancellationToken cancellationToken)
+    private async ValueTask<ResolvedTenant?> FromClaimAsync(string claimed, CancellationToken cancellationToken)
     {
         if (Guid.TryParse(claimed, out var id) && id != Guid.Empty)
         {
             var registered = await lookup.FindByIdAsync(id, cancellationToken).ConfigureAwait(false);
-            return registered is not null ? Usable(registered) : _open ? id : throw KernelException.TenantUnknown();
+            return registered is not null ? Usable(registered) : _open ? new ResolvedTenant(id, null) : throw KernelException.TenantUnknown();
         }
 
         var entry = claimed.Length <= MaxIdentifierLength
@@ -136,10 +136,17 @@ internal sealed class TenantResolver(TenantLookup lookup, IOptions<KernelOptions
         return (null, false);
     }
 
-    private static Guid Usable(TenantEntry entry) => entry.Status switch
+    private static ResolvedTenant Usable(TenantEntry entry) => entry.Status switch
     {
-        TenantStatus.Active => entry.Id,
+        TenantStatus.Active => new ResolvedTenant(entry.Id, entry),
         TenantStatus.Erased => throw KernelException.TenantUnknown(),
         _ => throw KernelException.TenantSuspended(),
     };
+}
+
+/// <summary>A request's tenant: its id, and its registry entry (null only for an unregistered tenant under <see cref="TenantRegistryMode.Open"/>).</summary>
+internal readonly record struct ResolvedTenant(Guid Id, TenantEntry? Entry)
+{
+    /// <summary>Whether the optional addon is on for the tenant; an unregistered tenant has no plan and no switches, so none.</summary>
+    public bool HasAddon(string addon) => Entry?.HasAddon(addon) == true;
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Kernel.Audit;
 using Microsoft.AspNetCore.Http;
 
 namespace Kernel.Tenants;
@@ -32,6 +34,64 @@ internal static class TenantRoutes
             .WithSummary("Resume a suspended tenant")
             .Produces<TenantView>()
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        tenants.MapPut("/{id:guid}/addons/{addon}", "kernel.tenants.addons.enable", access, EnableAddonAsync)
+            .WithSummary("Switch an optional addon on for a tenant")
+            .Produces<TenantView>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        tenants.MapDelete("/{id:guid}/addons/{addon}", "kernel.tenants.addons.disable", access, DisableAddonAsync)
+            .WithSummary("Switch an optional addon off for a tenant (its data is kept)")
+            .Produces<TenantView>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        tenants.MapPut("/{id:guid}/plan", "kernel.tenants.plan", access, SetPlanAsync)
+            .WithSummary("Put a tenant on a plan")
+            .Produces<TenantView>()
+            .ProducesProblem(StatusCodes.Status409Conflict);
+    }
+
+    /// <summary><c>GET /api/tenant</c>: the caller's own tenant, with its plan and the addons it has.</summary>
+    public static void MapCurrent(KernelRouteGroup tenant) =>
+        tenant.MapGet("", "kernel.tenant.get", RouteAccess.Authenticated, GetCurrentAsync)
+            .WithSummary("Get the caller's tenant: its plan and the addons it has")
+            .Produces<CurrentTenantView>();
+
+    private static async Task<CurrentTenantView> GetCurrentAsync(IKernelContextAccessor context, TenantStore store, CancellationToken cancellationToken)
+    {
+        var view = await store.GetAsync(context.Current.RequiredTenantId, cancellationToken).ConfigureAwait(false)
+            ?? throw KernelException.NotFound("Tenant"); // Unregistered, under Kernel:Tenancy:Registry = Open.
+        return new CurrentTenantView(view.Id, view.Slug, view.Name, view.Status, view.Plan, view.Addons);
+    }
+
+    private static Task<TenantView> EnableAddonAsync(Guid id, string addon, AddonSwitcher switcher, IKernelContextAccessor context, AuditTarget audit, HttpContext http, CancellationToken cancellationToken) =>
+        SwitchAsync(id, addon, enabled: true, switcher, context, audit, http, cancellationToken);
+
+    private static Task<TenantView> DisableAddonAsync(Guid id, string addon, AddonSwitcher switcher, IKernelContextAccessor context, AuditTarget audit, HttpContext http, CancellationToken cancellationToken) =>
+        SwitchAsync(id, addon, enabled: false, switcher, context, audit, http, cancellationToken);
+
+    private static async Task<TenantView> SwitchAsync(
+        Guid id, string addon, bool enabled, AddonSwitcher switcher, IKernelContextAccessor context, AuditTarget audit, HttpContext http, CancellationToken cancellationToken)
+    {
+        audit.Set("tenant", id.ToString());
+        audit.Details = new JsonObject { ["addon"] = AuditTarget.Truncate(addon), ["enabled"] = enabled };
+        var view = await switcher.SetAddonAsync(id, addon, enabled, context.Current.RequiredActor.Id, cancellationToken).ConfigureAwait(false);
+        SetETag(http, view);
+        return view;
+    }
+
+    private static async Task<TenantView> SetPlanAsync(
+        Guid id, SetPlanBody? body, AddonSwitcher switcher, IKernelContextAccessor context, AuditTarget audit, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (body is null)
+        {
+            throw KernelException.Validation("body", "A JSON object is required, e.g. {\"plan\": \"pro\"} ({\"plan\": null} for none).");
+        }
+
+        audit.Set("tenant", id.ToString());
+        audit.Details = new JsonObject { ["plan"] = body.Plan is null ? null : AuditTarget.Truncate(body.Plan) };
+        var view = await switcher.SetPlanAsync(id, body.Plan, context.Current.RequiredActor.Id, cancellationToken).ConfigureAwait(false);
+        SetETag(http, view);
+        return view;
     }
 
     private static async Task<IResult> CreateAsync(
@@ -119,7 +179,7 @@ internal static class TenantRoutes
     }
 
     /// <summary>The version an <c>If-Match</c> header names; null without one (or with <c>*</c>); 412 when it names no version.</summary>
-    private static int? IfMatchVersion(HttpContext http)
+    internal static int? IfMatchVersion(HttpContext http)
     {
         var header = http.Request.Headers.IfMatch;
         if (header.Count == 0)
@@ -182,3 +242,10 @@ internal sealed record SuspendTenantBody(string? Reason);
 
 /// <summary>A page of tenants; <c>NextCursor</c> fetches the next one, null on the last.</summary>
 internal sealed record TenantPage(IReadOnlyList<TenantView> Items, string? NextCursor);
+
+/// <summary>The body of <c>PUT /api/platform/tenants/{id}/plan</c>: the plan's name, or null for none.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed record SetPlanBody([property: JsonRequired] string? Plan);
+
+/// <summary>The caller's tenant (<c>GET /api/tenant</c>): every addon on for it, and its plan.</summary>
+internal sealed record CurrentTenantView(Guid Id, string Slug, string Name, string Status, string? Plan, IReadOnlyList<string> Addons);

@@ -1,6 +1,6 @@
 namespace Kernel.Tenants;
 
-/// <summary>A registered tenant as platform operators see it (the body of the operator routes).</summary>
+/// <summary>A registered tenant as platform operators see it (the body of the operator routes), with its plan and every addon on for it.</summary>
 internal sealed record TenantView(
     Guid Id,
     string Slug,
@@ -10,4 +10,6 @@ internal sealed record TenantView(
     IReadOnlyList<string> ExternalIds,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    int Version);
+    int Version,
+    string? Plan,
+    IReadOnlyList<string> Addons);
