@@ -19,8 +19,8 @@ internal sealed class AuditWriter(
 {
     private const string Insert =
         """
-        insert into kernel.audit_log (occurred_at, actor_id, action, target_type, target_id, outcome, status, correlation_id, trace_id)
-        values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        insert into kernel.audit_log (occurred_at, actor_id, action, target_type, target_id, outcome, status, correlation_id, trace_id, details)
+        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
         """;
 
     /// <summary>
@@ -133,7 +133,15 @@ internal sealed class AuditWriter(
         command.Parameters.Add(new NpgsqlParameter { Value = status });
         command.Parameters.Add(new NpgsqlParameter { Value = context.CorrelationId });
         command.Parameters.Add(TraceIdOf(context));
+        command.Parameters.Add(DetailsOf(target));
     }
+
+    /// <summary>The handler's <see cref="AuditTarget.Details"/> (a settings change's before and after), as jsonb.</summary>
+    private static NpgsqlParameter DetailsOf(AuditTarget target) => new()
+    {
+        Value = (object?)target.Details?.ToJsonString() ?? DBNull.Value,
+        NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb,
+    };
 
     private static NpgsqlParameter TraceIdOf(KernelContext context) => new()
     {
@@ -151,11 +159,7 @@ internal sealed class AuditWriter(
         command.Parameters.Add(new NpgsqlParameter { Value = status });
         command.Parameters.Add(new NpgsqlParameter { Value = context.CorrelationId });
         command.Parameters.Add(TraceIdOf(context));
-        command.Parameters.Add(new NpgsqlParameter
-        {
-            Value = (object?)target.Details?.ToJsonString() ?? DBNull.Value,
-            NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb,
-        });
+        command.Parameters.Add(DetailsOf(target));
         command.Parameters.Add(new NpgsqlParameter { Value = tenantLog });
     }
 

@@ -9,6 +9,9 @@ public static class KernelPermissions
     /// <summary>Read the tenant's audit log (<c>GET /api/audit</c>).</summary>
     public const string ReadAudit = "audit.read";
 
+    /// <summary>Read and change the tenant's addon settings (<c>GET|PUT /api/settings/{addon}</c>).</summary>
+    public const string ManageSettings = "kernel.settings.manage";
+
     /// <summary>The role the kernel grants its own permissions to by default.</summary>
     public const string AdminRole = "admin";
 }

@@ -24,10 +24,11 @@ internal sealed class KernelAddon : IAddon
             new PermissionDefinition(KernelPermissions.ManageRoles, "Read and override the tenant's role grants."),
             new PermissionDefinition(KernelPermissions.ReadAudit, "Read the tenant's audit log."),
             new PermissionDefinition(JobPermissions.Manage, "List the tenant's jobs by state and retry dead ones."),
+            new PermissionDefinition(KernelPermissions.ManageSettings, "Read and change the tenant's addon settings."),
         ],
         RoleGrants = new Dictionary<string, IReadOnlyList<string>>
         {
-            [KernelPermissions.AdminRole] = [KernelPermissions.ManageRoles, KernelPermissions.ReadAudit, JobPermissions.Manage],
+            [KernelPermissions.AdminRole] = [KernelPermissions.ManageRoles, KernelPermissions.ReadAudit, JobPermissions.Manage, KernelPermissions.ManageSettings],
         },
         Jobs = [PingJob.Definition],
     };
@@ -39,6 +40,7 @@ internal sealed class KernelAddon : IAddon
         JobRoutes.Map(routes.MapGroup("/jobs"));
         TenantRoutes.Map(routes.MapGroup("/platform/tenants"));
         TenantRoutes.MapCurrent(routes.MapGroup("/tenant"));
+        Tenants.Settings.SettingsRoutes.Map(routes.MapGroup("/settings"));
         Tenants.Lifecycle.TenantLifecycleRoutes.Map(routes.MapGroup("/platform/tenants"));
     }
 }

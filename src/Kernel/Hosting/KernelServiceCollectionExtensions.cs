@@ -66,6 +66,11 @@ public static class KernelServiceCollectionExtensions
         services.TryAddSingleton(sp => new TenantCache(sp.GetRequiredService<IOptions<KernelOptions>>().Value.Tenancy.CacheSize));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<INotificationSubscriber, TenantCache>(sp => sp.GetRequiredService<TenantCache>()));
         services.TryAddSingleton<AddonCatalog>();
+        services.TryAddSingleton<Kernel.Tenants.Settings.SettingsCatalog>();
+        services.TryAddSingleton(sp => new Kernel.Tenants.Settings.TenantSettingsCache(sp.GetRequiredService<IOptions<KernelOptions>>().Value.Tenancy.CacheSize));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<INotificationSubscriber, Kernel.Tenants.Settings.TenantSettingsCache>(sp => sp.GetRequiredService<Kernel.Tenants.Settings.TenantSettingsCache>()));
+        services.TryAddScoped<Kernel.Tenants.Settings.TenantSettingsStore>();
+        services.TryAddScoped(typeof(ITenantSettings<>), typeof(Kernel.Tenants.Settings.TenantSettings<>));
         services.TryAddSingleton<AddonSwitcher>();
         services.TryAddSingleton<TenantLookup>();
         services.TryAddScoped<TenantStore>();
