@@ -9,7 +9,14 @@ namespace Tenancy.Tests;
 /// can share one, each with its own settings. Dev headers are on; the JWT scheme's backchannel is left as JwtBearer
 /// makes it, a real <see cref="HttpClientHandler"/>, so configured issuers are reached over the network (loopback).
 /// </summary>
-public sealed class TenancyHost(KernelTestDatabase database, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+/// <param name="database">The database the host runs on.</param>
+/// <param name="settings">Configuration on top of the sample's.</param>
+/// <param name="services">More services, for example test addons (<c>services.AddKernel(configuration).AddAddon&lt;T&gt;()</c>).</param>
+public sealed class TenancyHost(
+    KernelTestDatabase database,
+    IReadOnlyDictionary<string, string?>? settings = null,
+    Action<Microsoft.Extensions.DependencyInjection.IServiceCollection, Microsoft.Extensions.Configuration.IConfiguration>? services = null)
+    : WebApplicationFactory<Program>
 {
     /// <summary>The role that makes a platform operator (<c>Kernel:Tenancy:OperatorRole</c>'s default).</summary>
     public const string OperatorRole = "platform-operator";
@@ -47,6 +54,11 @@ public sealed class TenancyHost(KernelTestDatabase database, IReadOnlyDictionary
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
+        }
+
+        if (services is not null)
+        {
+            builder.ConfigureServices((context, collection) => services(collection, context.Configuration));
         }
     }
 }

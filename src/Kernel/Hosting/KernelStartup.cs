@@ -29,6 +29,10 @@ internal sealed class KernelStartup(IServiceProvider services, IOptions<KernelOp
             CheckRateLimitPolicies(endpoints, options.Value.RateLimiting);
         }
 
+        // Plans, optional addons and settings declarations are checked as they are built: before the database is touched.
+        var addons = services.GetRequiredService<Tenants.AddonCatalog>();
+        _ = services.GetRequiredService<Tenants.Settings.SettingsCatalog>();
+
         var database = options.Value.Database;
         var dataSource = services.GetRequiredService<KernelDataSource>();
         var migrations = services.GetRequiredService<MigrationSet>().All;
@@ -55,7 +59,7 @@ internal sealed class KernelStartup(IServiceProvider services, IOptions<KernelOp
         await Tenants.Lifecycle.TenantTables.CheckErasableAsync(dataSource.DataSource, cancellationToken).ConfigureAwait(false);
 
         // Plans and optional addons as this configuration declares them (validated as the catalog is built), for the job claim.
-        await services.GetRequiredService<Tenants.AddonCatalog>().SyncAsync(dataSource.DataSource, cancellationToken).ConfigureAwait(false);
+        await addons.SyncAsync(dataSource.DataSource, cancellationToken).ConfigureAwait(false);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
