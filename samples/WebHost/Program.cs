@@ -14,7 +14,7 @@ builder.AddSampleTelemetry();
 
 // The kernel and its addons. Everything an addon needs (context, auth decision, unit of work under
 // row-level security, error envelope, audit, telemetry) comes from here.
-builder.Services.AddKernel(builder.Configuration).AddAddon<RequestsAddon>().AddAddon<DevIdentityAddon>()
+builder.Services.AddKernel(builder.Configuration).AddAddon<RequestsAddon>().AddAddon<RemindersAddon>().AddAddon<DevIdentityAddon>()
     .AddOpenApi(configure: SampleOpenApi.Configure);
 
 // No connection string configured? Start a private PostgreSQL for this process (dev and demo only).

@@ -38,9 +38,3 @@ internal sealed record RequestResponse(
 
 /// <summary>A page of requests and the cursor of the next page (null on the last page).</summary>
 internal sealed record RequestPage(IReadOnlyList<RequestResponse> Items, string? NextCursor);
-
-/// <summary>The answer of <c>POST /api/requests/{id}/remind</c>: the reminder job to follow at <c>/api/jobs/{jobId}</c>.</summary>
-internal sealed record RemindResponse(Guid JobId);
-
-/// <summary>A reminder recorded on a request.</summary>
-internal sealed record ReminderResponse(Guid Id, Guid RequestId, string RemindedBy, DateTimeOffset CreatedAt);

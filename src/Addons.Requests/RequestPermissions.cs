@@ -1,6 +1,6 @@
 namespace Addons.Requests;
 
-/// <summary>The permissions the Requests addon declares.</summary>
+/// <summary>The permissions the Requests addon and its reminders addon declare.</summary>
 public static class RequestPermissions
 {
     /// <summary>Read the tenant's requests.</summary>
@@ -15,6 +15,6 @@ public static class RequestPermissions
     /// <summary>Move requests through their workflow.</summary>
     public const string Transition = "requests.transition";
 
-    /// <summary>Ask for a reminder on a request (enqueues <c>requests.reminder</c>).</summary>
+    /// <summary>Ask for a reminder on a request (enqueues <c>requests.reminder</c>); declared by <see cref="RemindersAddon"/>.</summary>
     public const string Remind = "requests.remind";
 }

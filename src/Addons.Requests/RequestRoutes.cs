@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Addons.Requests;
 
-/// <summary>The Requests routes under <c>/api/requests</c>.</summary>
+/// <summary>The Requests routes under <c>/api/requests</c> (the reminder routes are <see cref="ReminderRoutes"/>).</summary>
 internal static class RequestRoutes
 {
     private const int DefaultPageSize = 20;
@@ -35,11 +35,6 @@ internal static class RequestRoutes
             .WithSummary("Move a service request to another status")
             .Produces<RequestResponse>()
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
-        requests.MapPost("/{id:guid}/remind", "requests.remind", RouteAccess.Permission(RequestPermissions.Remind), RemindAsync)
-            .WithSummary("Ask for a reminder about a service request (runs as a job)")
-            .Produces<RemindResponse>(StatusCodes.Status202Accepted);
-        requests.MapGet("/{id:guid}/reminders", "requests.reminders", RouteAccess.Permission(RequestPermissions.Read), RemindersAsync)
-            .WithSummary("List a service request's reminders");
     }
 
     private static async Task<IResult> CreateAsync(CreateRequestBody? body, RequestStore store, HttpContext http, CancellationToken cancellationToken)
@@ -166,21 +161,6 @@ internal static class RequestRoutes
 
         row.Status = to;
         return await SaveAsync(store, http, row, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Enqueues a reminder in this route's transaction: if the route fails, there is no job.</summary>
-    private static async Task<IResult> RemindAsync(Guid id, RequestStore store, IJobQueue jobs, CancellationToken cancellationToken)
-    {
-        _ = await store.FindAsync(id, cancellationToken).ConfigureAwait(false) ?? throw KernelException.NotFound("Request");
-        var jobId = await jobs.EnqueueAsync(ReminderJob.Definition, new ReminderPayload(id), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return Results.Accepted(value: new RemindResponse(jobId));
-    }
-
-    private static async Task<IReadOnlyList<ReminderResponse>> RemindersAsync(Guid id, RequestStore store, CancellationToken cancellationToken)
-    {
-        _ = await store.FindAsync(id, cancellationToken).ConfigureAwait(false) ?? throw KernelException.NotFound("Request");
-        var rows = await store.RemindersAsync(id, cancellationToken).ConfigureAwait(false);
-        return rows.Select(r => new ReminderResponse(r.Id, r.RequestId, r.RemindedBy, r.CreatedAt)).ToList();
     }
 
     private static async Task<IResult> SaveAsync(RequestStore store, HttpContext http, RequestRow row, CancellationToken cancellationToken)

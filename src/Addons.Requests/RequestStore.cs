@@ -1,7 +1,6 @@
 using Kernel;
 using LinqToDB;
 using LinqToDB.Async;
-using LinqToDB.Data;
 
 namespace Addons.Requests;
 
@@ -80,44 +79,6 @@ internal sealed class RequestStore(IUnitOfWork unitOfWork, IKernelContextAccesso
             .Set(r => r.Version, row.Version)
             .UpdateAsync(cancellationToken).ConfigureAwait(false);
         return updated == 1;
-    }
-
-    /// <summary>Records reminder <paramref name="id"/> (the job id) once; false when it already exists (a redelivered job).</summary>
-    public async Task<bool> AddReminderAsync(Guid id, Guid requestId, string remindedBy, CancellationToken cancellationToken)
-    {
-        var db = await unitOfWork.GetDbAsync(cancellationToken).ConfigureAwait(false);
-        var inserted = await db.ExecuteAsync(
-            """
-            insert into requests.reminders (tenant_id, id, request_id, reminded_by, created_at)
-            values (kernel.current_tenant_id(), @id, @requestId, @remindedBy, @createdAt)
-            on conflict (tenant_id, id) do nothing
-            """,
-            cancellationToken,
-            new DataParameter("id", id),
-            new DataParameter("requestId", requestId),
-            new DataParameter("remindedBy", remindedBy),
-            new DataParameter("createdAt", Now())).ConfigureAwait(false);
-        return inserted == 1;
-    }
-
-    public async Task<IReadOnlyList<ReminderRow>> RemindersAsync(Guid requestId, CancellationToken cancellationToken)
-    {
-        var db = await unitOfWork.GetDbAsync(cancellationToken).ConfigureAwait(false);
-        return await AsyncExtensions.ToListAsync(
-            db.GetTable<ReminderRow>().Where(r => r.RequestId == requestId).OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id),
-            cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Every tenant's overdue, unfinished requests (system work only: with a tenant in context, none).</summary>
-    public async Task<IReadOnlyList<(Guid TenantId, Guid RequestId)>> OverdueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
-    {
-        var db = await unitOfWork.GetDbAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await db.QueryToListAsync<OverdueRow>(
-            "select tenant_id as TenantId, id as Id from requests.overdue_requests(@now, @limit)",
-            cancellationToken,
-            new DataParameter("now", now),
-            new DataParameter("limit", limit)).ConfigureAwait(false);
-        return rows.Select(r => (r.TenantId, r.Id)).ToList();
     }
 
     // PostgreSQL keeps microseconds; truncating here makes what we return equal to what a later read returns.

@@ -5,7 +5,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Addons.Requests;
 
-/// <summary>The Requests addon: service requests inside a tenant. Add it with <c>AddKernel(...).AddAddon&lt;RequestsAddon&gt;()</c>.</summary>
+/// <summary>
+/// The Requests addon: service requests inside a tenant. Add it with <c>AddKernel(...).AddAddon&lt;RequestsAddon&gt;()</c>;
+/// reminders on requests are the optional <see cref="RemindersAddon"/> of the same package.
+/// </summary>
 public sealed class RequestsAddon : IAddon
 {
     /// <summary>The addon name.</summary>
@@ -23,14 +26,12 @@ public sealed class RequestsAddon : IAddon
             new PermissionDefinition(RequestPermissions.Create, "Create requests."),
             new PermissionDefinition(RequestPermissions.Update, "Edit requests."),
             new PermissionDefinition(RequestPermissions.Transition, "Move requests through their workflow."),
-            new PermissionDefinition(RequestPermissions.Remind, "Ask for a reminder on a request."),
         ],
         RoleGrants = new Dictionary<string, IReadOnlyList<string>>
         {
-            ["member"] = [RequestPermissions.Read, RequestPermissions.Create, RequestPermissions.Remind],
-            ["admin"] = [RequestPermissions.Read, RequestPermissions.Create, RequestPermissions.Update, RequestPermissions.Transition, RequestPermissions.Remind],
+            ["member"] = [RequestPermissions.Read, RequestPermissions.Create],
+            ["admin"] = [RequestPermissions.Read, RequestPermissions.Create, RequestPermissions.Update, RequestPermissions.Transition],
         },
-        Jobs = [ReminderJob.Definition, ReminderSweepJob.Definition],
     };
 
     /// <inheritdoc />

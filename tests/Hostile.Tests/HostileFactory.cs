@@ -8,6 +8,7 @@ namespace Hostile.Tests;
 /// <summary>
 /// The sample host (kernel, Requests, roles, audit, jobs, dev identity provider) on its own database, logging
 /// everything at Debug into <see cref="Logs"/>. Rate limits are on but high: this suite is about input, not volume.
+/// Signed-up tenants are on the sample's <c>pro</c> plan, so the optional reminders addon's routes are on for them too.
 /// </summary>
 public sealed class HostileFactory : KernelWebApplicationFactory<Program>
 {
@@ -24,6 +25,14 @@ public sealed class HostileFactory : KernelWebApplicationFactory<Program>
         builder.UseSetting("Kernel:RateLimiting:Enabled", "true");
         builder.UseSetting("Kernel:RateLimiting:Default:TenantPermits", "1000000");
         builder.UseSetting("Kernel:RateLimiting:Default:ActorPermits", "1000000");
+        builder.UseSetting("Kernel:Tenancy:DefaultPlan", "pro");
+        foreach (var plan in new[] { "free", "pro" })
+        {
+            // A plan's budget replaces the configured one for its tenants.
+            builder.UseSetting($"Kernel:Tenancy:Plans:{plan}:RateLimits:Default:TenantPermits", "1000000");
+            builder.UseSetting($"Kernel:Tenancy:Plans:{plan}:RateLimits:Default:ActorPermits", "1000000");
+        }
+
         builder.UseSetting("DevIdentity:LoginAttemptsPerAccount", "1000000");
         builder.UseSetting("DevIdentity:LoginAttemptsPerAddress", "1000000");
         builder.UseSetting("Logging:LogLevel:Default", "Debug");

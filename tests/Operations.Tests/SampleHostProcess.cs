@@ -113,15 +113,37 @@ internal sealed class SampleHostProcess : IAsyncDisposable
         return client;
     }
 
-    /// <summary>Registers <paramref name="tenant"/> as an active tenant; registering it again is harmless.</summary>
+    /// <summary>
+    /// Registers <paramref name="tenant"/> as an active tenant with the sample's optional <c>requests-reminders</c> addon
+    /// switched on (the drills ask for reminders); registering it again is harmless.
+    /// </summary>
     public void RegisterTenant(Guid tenant)
+    {
+        Execute("insert into kernel.tenants (id, slug, name) values ($1, $2, $2) on conflict do nothing", tenant, "t-" + tenant.ToString("N"));
+        EnableAddon(tenant, "requests-reminders");
+    }
+
+    /// <summary>Switches the optional <paramref name="addon"/> on for <paramref name="tenant"/>, as an operator's override would.</summary>
+    public void EnableAddon(Guid tenant, string addon) =>
+        Execute(
+            """
+            insert into kernel.tenant_addons (tenant, addon, enabled, updated_at) values ($1, $2, true, clock_timestamp())
+            on conflict (tenant, addon) do update set enabled = true, updated_at = clock_timestamp()
+            """,
+            tenant,
+            addon);
+
+    private void Execute(string sql, params object[] parameters)
     {
         var owner = _owner ?? throw new InvalidOperationException("The host was started without ConnectionStrings:KernelOwner, so tests cannot register tenants through it.");
         using var connection = new NpgsqlConnection(owner);
         connection.Open();
-        using var command = new NpgsqlCommand("insert into kernel.tenants (id, slug, name) values ($1, $2, $2) on conflict do nothing", connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = tenant });
-        command.Parameters.Add(new NpgsqlParameter { Value = "t-" + tenant.ToString("N") });
+        using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
         command.ExecuteNonQuery();
     }
 

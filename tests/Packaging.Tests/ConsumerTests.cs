@@ -14,7 +14,7 @@ public sealed class ConsumerTests(PackedFeed feed)
         var builder = WebApplication.CreateBuilder(args);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        builder.Services.AddKernel(builder.Configuration).AddAddon<RequestsAddon>();
+        builder.Services.AddKernel(builder.Configuration).AddAddon<RequestsAddon>().AddAddon<RemindersAddon>();
         builder.Services.AddLocalPostgresWhenUnconfigured();
 
         var app = builder.Build();

@@ -8,8 +8,8 @@ namespace WebHost.Demo;
 
 /// <summary>
 /// The <c>demo</c> command: boots the host, signs up two tenants through the dev identity provider, exercises the
-/// API over real HTTP with bearer tokens — as the tenants' users and as a platform operator (<see cref="OperatorDemo"/>,
-/// <see cref="LifecycleDemo"/>) — prints a report, and exits 0 only if every step held.
+/// API over real HTTP with bearer tokens — as the tenants' users and as a platform operator (<see cref="PlansDemo"/>,
+/// <see cref="OperatorDemo"/>, <see cref="LifecycleDemo"/>) — prints a report, and exits 0 only if every step held.
 /// </summary>
 internal static class DemoRunner
 {
@@ -29,6 +29,7 @@ internal static class DemoRunner
             await IdentityAsync(report, alice, bob, carol);
             var requestA = await RequestsAsync(report, alice, bob);
             await RolesAndAuditAsync(report, alice, carol, requestA);
+            await PlansDemo.RunAsync(report, http, alice, bob);
             await JobsAsync(report, traces, alice, bob);
             var ops = await OperatorDemo.RunAsync(report, http, alice, bob);
             await LifecycleDemo.RunAsync(report, app.Services, ops, bob);
@@ -184,7 +185,7 @@ internal static class DemoRunner
 
     private static async Task JobsAsync(DemoReport report, DemoTraces traces, DemoClient alice, DemoClient bob)
     {
-        report.Section("Durable jobs: a reminder enqueued by a request runs as its tenant and actor");
+        report.Section("Durable jobs: a reminder enqueued by a request runs as its tenant and actor (A is on pro now)");
         var (_, request) = await alice.SendAsync(HttpMethod.Post, "/api/requests", new { title = "Renew the office lease" });
         var requestId = (string)request!["id"]!;
         HttpResponseMessage remind;
@@ -226,7 +227,7 @@ internal static class DemoRunner
             $"{reminders?.AsArray().Count ?? 0} reminder(s), remindedBy {first?["remindedBy"]}");
 
         var (_, auditBody) = await alice.SendAsync(HttpMethod.Get, "/api/audit?limit=50");
-        var entry = auditBody?["items"]?.AsArray().FirstOrDefault(e => (string?)e!["action"] == "requests.reminder");
+        var entry = auditBody?["items"]?.AsArray().FirstOrDefault(e => (string?)e!["action"] == "requests.reminder" && (string?)e["targetId"] == requestId);
         report.Check("the job wrote its audit entry as alice, on the request", (string?)entry?["actorId"] == aliceId && (string?)entry?["targetId"] == requestId,
             $"{entry?["actorId"]} {entry?["action"]} {entry?["targetType"]}/{entry?["targetId"]} {entry?["outcome"]}");
 

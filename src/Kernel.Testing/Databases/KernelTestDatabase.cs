@@ -133,6 +133,58 @@ public sealed class KernelTestDatabase : IAsyncDisposable
         return tenantId;
     }
 
+    /// <summary>
+    /// Switches the optional addon <paramref name="addon"/> on for <paramref name="tenantId"/>, as an operator's
+    /// <c>PUT /api/platform/tenants/{id}/addons/{addon}</c> would record it (an override in <c>kernel.tenant_addons</c>,
+    /// whatever the tenant's plan says), registering the tenant first if it is not there yet. The addon's
+    /// <c>OnEnabledAsync</c> hook does not run; a running app hears of the change through the registry's notification.
+    /// Switching it on again is harmless.
+    /// </summary>
+    /// <param name="tenantId">The tenant id.</param>
+    /// <param name="addon">The addon's manifest name, e.g. <c>requests-reminders</c>.</param>
+    /// <returns>The tenant id.</returns>
+    public Guid EnableAddon(Guid tenantId, string addon)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(addon);
+        RegisterTenant(tenantId);
+        Execute(
+            """
+            insert into kernel.tenant_addons (tenant, addon, enabled, updated_at) values ($1, $2, true, clock_timestamp())
+            on conflict (tenant, addon) do update set enabled = true, updated_at = clock_timestamp()
+            """,
+            tenantId,
+            addon);
+        return tenantId;
+    }
+
+    /// <summary>
+    /// Puts <paramref name="tenantId"/> on <paramref name="plan"/> (one of <c>Kernel:Tenancy:Plans</c>), or on none, as an
+    /// operator's <c>PUT /api/platform/tenants/{id}/plan</c> would record it, registering the tenant first if it is not
+    /// there yet. No hook runs and the plan name is not checked against the app's configuration.
+    /// </summary>
+    /// <param name="tenantId">The tenant id.</param>
+    /// <param name="plan">The plan name, or <see langword="null"/> for no plan.</param>
+    /// <returns>The tenant id.</returns>
+    public Guid SetPlan(Guid tenantId, string? plan)
+    {
+        RegisterTenant(tenantId);
+        Execute("update kernel.tenants set plan = $2, updated_at = clock_timestamp(), version = version + 1 where id = $1", tenantId, (object?)plan ?? DBNull.Value);
+        return tenantId;
+    }
+
+    private void Execute(string sql, params object[] parameters)
+    {
+        using var connection = new NpgsqlConnection(OwnerConnectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        command.ExecuteNonQuery();
+    }
+
     private const string RegisterSql =
         """
         with tenant as (

@@ -62,6 +62,7 @@ public sealed class TelemetryWireTests : IAsyncLifetime
         var signup = await http.PostAsJsonAsync("/auth/signup", new { email, password = Password, tenantName = "Wire" });
         Assert.Equal(HttpStatusCode.Created, signup.StatusCode);
         var tenant = Guid.Parse((string)(await signup.Content.ReadFromJsonAsync<JsonObject>())!["tenantId"]!);
+        host.EnableAddon(tenant, "requests-reminders"); // Signed up on the sample's free plan, which has no reminders.
         var login = (await (await http.PostAsJsonAsync("/auth/login", new { email, password = Password })).Content.ReadFromJsonAsync<JsonObject>())!;
         var (accessToken, refreshToken) = ((string)login["accessToken"]!, (string)login["refreshToken"]!);
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);

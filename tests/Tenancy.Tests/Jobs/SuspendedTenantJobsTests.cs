@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Addons.Requests;
 using Kernel.Testing;
 
 namespace Tenancy.Tests.Jobs;
@@ -25,6 +26,8 @@ public sealed class SuspendedTenantJobsTests : IAsyncLifetime
         var (suspendedTenant, activeTenant) = (Guid.NewGuid(), Guid.NewGuid());
         using var suspendedMember = web.ClientAs(suspendedTenant, "alice", "member");
         using var activeMember = web.ClientAs(activeTenant, "bob", "member");
+        _database.EnableAddon(suspendedTenant, RemindersAddon.Name);
+        _database.EnableAddon(activeTenant, RemindersAddon.Name);
         using var op = web.OperatorClient();
         var heldRequest = await Http.CreateRequestAsync(suspendedMember, "reminded while suspended");
         var held = await RemindAsync(suspendedMember, heldRequest);

@@ -6,8 +6,6 @@ namespace KernelAddon;
 /// <summary>The routes under <c>/api/kerneladdon/items</c>. The kernel resolves the caller, checks the permission and runs each one in a unit of work under the tenant's row-level security.</summary>
 internal static class ItemRoutes
 {
-    private const int MaxTitle = 200;
-
     public static void Map(KernelRouteGroup items)
     {
         items.MapPost("", KernelAddonAddon.Name + ".items.create", RouteAccess.Permission(KernelAddonAddon.WritePermission), CreateAsync)
@@ -15,12 +13,20 @@ internal static class ItemRoutes
         items.MapGet("/{id:guid}", KernelAddonAddon.Name + ".items.get", RouteAccess.Permission(KernelAddonAddon.ReadPermission), GetAsync);
     }
 
-    private static async Task<IResult> CreateAsync(CreateItemBody? body, ItemStore store, IJobQueue jobs, HttpContext http, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(
+        CreateItemBody? body,
+        ItemStore store,
+        IJobQueue jobs,
+        ITenantSettings<KernelAddonSettings> settings,
+        HttpContext http,
+        CancellationToken cancellationToken)
     {
+        // The caller's tenant's settings: cached per instance, refreshed on every instance soon after a change.
+        var maxTitle = (await settings.GetAsync(cancellationToken)).MaxTitleLength;
         var title = body?.Title?.Trim();
-        if (string.IsNullOrEmpty(title) || title.Length > MaxTitle)
+        if (string.IsNullOrEmpty(title) || title.Length > maxTitle)
         {
-            throw KernelException.Validation("title", $"Must be 1 to {MaxTitle} characters.");
+            throw KernelException.Validation("title", $"Must be 1 to {maxTitle} characters.");
         }
 
         var item = await store.CreateAsync(title, cancellationToken);
@@ -35,7 +41,7 @@ internal static class ItemRoutes
 }
 
 /// <summary>The body of <c>POST /api/kerneladdon/items</c>.</summary>
-/// <param name="Title">The item's title, 1 to 200 characters.</param>
+/// <param name="Title">The item's title, 1 to the tenant's <see cref="KernelAddonSettings.MaxTitleLength"/> characters.</param>
 internal sealed record CreateItemBody(string? Title);
 
 /// <summary>An item as the API returns it.</summary>

@@ -33,6 +33,8 @@ public sealed class KernelAddonAddon : IAddon
             ["member"] = [ReadPermission, WritePermission],
             ["admin"] = [ReadPermission, WritePermission],
         },
+        // Per-tenant settings: handlers and jobs read them through ITenantSettings<KernelAddonSettings>.
+        Settings = AddonSettings.Of<KernelAddonSettings>(),
         Jobs = [StampItemJob.Definition],
     };
 

@@ -5,10 +5,12 @@ namespace Addons.Requests;
 
 /// <summary>
 /// <c>requests.reminder_sweep</c>, daily at 06:00 UTC: enqueues a <c>requests.reminder</c> for every overdue request
-/// that is still open or in progress, in every tenant, at most one per request per day (unique key per request and
-/// day). The reminders join this job's unit of work: they exist only if the sweep completes.
+/// that is still open or in progress, in every tenant that has the reminders addon on (the others are passed over in
+/// SQL: <c>kernel.addon_enabled</c>, so their requests neither fail the enqueue nor use up the batch), at most one per
+/// request per day (unique key per request and day). The reminders join this job's unit of work: they exist only if
+/// the sweep completes.
 /// </summary>
-internal sealed class ReminderSweepJob(RequestStore store, IJobQueue queue) : IJobHandler<JobSlot>
+internal sealed class ReminderSweepJob(ReminderStore store, IJobQueue queue) : IJobHandler<JobSlot>
 {
     public const int BatchLimit = 10_000;
 
