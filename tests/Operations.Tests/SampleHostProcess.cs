@@ -114,14 +114,11 @@ internal sealed class SampleHostProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Registers <paramref name="tenant"/> as an active tenant with the sample's optional <c>requests-reminders</c> addon
-    /// switched on (the drills ask for reminders); registering it again is harmless.
+    /// Registers <paramref name="tenant"/> as an active tenant on the sample's <c>pro</c> plan, which has the optional
+    /// <c>requests-reminders</c> addon and a daily reminder limit the drills stay under; registering it again is harmless.
     /// </summary>
-    public void RegisterTenant(Guid tenant)
-    {
-        Execute("insert into kernel.tenants (id, slug, name) values ($1, $2, $2) on conflict do nothing", tenant, "t-" + tenant.ToString("N"));
-        EnableAddon(tenant, "requests-reminders");
-    }
+    public void RegisterTenant(Guid tenant) =>
+        Execute("insert into kernel.tenants (id, slug, name, plan) values ($1, $2, $2, 'pro') on conflict do nothing", tenant, "t-" + tenant.ToString("N"));
 
     /// <summary>Switches the optional <paramref name="addon"/> on for <paramref name="tenant"/>, as an operator's override would.</summary>
     public void EnableAddon(Guid tenant, string addon) =>

@@ -20,7 +20,7 @@ public sealed class TenantTablesTests : IAsyncLifetime
 
         var names = tables.ParentsFirst.Select(t => t.DisplayName).ToList();
         Assert.Equal(
-            ["kernel.audit_log", "kernel.jobs", "kernel.role_grants", "lt.a", "lt.b", "lt.c", "lt.loose"],
+            ["kernel.audit_log", "kernel.jobs", "kernel.role_grants", "kernel.tenant_settings", "lt.a", "lt.b", "lt.c", "lt.loose"],
             names.Order(StringComparer.Ordinal));
         Assert.True(names.IndexOf("lt.a") < names.IndexOf("lt.b") && names.IndexOf("lt.b") < names.IndexOf("lt.c"));
         Assert.Equal(tables.ParentsFirst.Reverse().Select(t => t.DisplayName), tables.ChildrenFirst.Select(t => t.DisplayName));

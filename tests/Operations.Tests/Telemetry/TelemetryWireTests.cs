@@ -92,8 +92,13 @@ public sealed class TelemetryWireTests : IAsyncLifetime
         var missing = await SendAsync(http, HttpMethod.Get, $"/api/requests/{Guid.NewGuid()}", "wire-expected-404");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
 
-        // 3. Unexpected ones are: a job whose table is gone, then routes whose table is gone (a body with a marker).
-        await OwnerExecuteAsync("alter table requests.reminders rename to reminders_gone");
+        // 3. Unexpected ones are: a job whose insert fails (the remind route still reads the reminders, to count them),
+        // then routes whose table is gone (a body with a marker).
+        await OwnerExecuteAsync(
+            """
+            create function requests.reminders_broken() returns trigger language plpgsql as $$ begin raise exception 'reminders are broken'; end $$;
+            create trigger reminders_broken before insert on requests.reminders for each row execute function requests.reminders_broken();
+            """);
         var failingJob = (string)(await (await http.PostAsync($"/api/requests/{requestId}/remind", null)).Content.ReadFromJsonAsync<JsonObject>())!["jobId"]!;
         await OwnerExecuteAsync("alter table requests.requests rename to requests_gone");
         const string BodyMarker = "body-marker-5f1c0e";

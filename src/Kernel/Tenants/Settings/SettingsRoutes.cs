@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Kernel.Audit;
 using Microsoft.AspNetCore.Http;
@@ -37,7 +38,7 @@ internal static class SettingsRoutes
 
     private static async Task<SettingsView> SetAsync(
         string addon,
-        JsonObject? body,
+        JsonElement body,
         SettingsCatalog catalog,
         AddonCatalog addons,
         TenantSettingsStore store,
@@ -48,18 +49,22 @@ internal static class SettingsRoutes
         CancellationToken cancellationToken)
     {
         var shape = await ShapeAsync(addon, catalog, addons, tenants, context, cancellationToken).ConfigureAwait(false);
-        if (body is null)
+        if (body.ValueKind != JsonValueKind.Object)
         {
             throw KernelException.Validation("body", "A JSON object of settings is required, e.g. {\"maxPerRequest\": 5}.");
         }
 
+        // Read from the element, not bound as a JsonObject: an object naming a member twice is refused here, where a
+        // JsonObject would throw on first use.
         var errors = new ValidationErrors();
         var overrides = new JsonObject();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         var refused = 0;
-        foreach (var (name, value) in body)
+        foreach (var member in body.EnumerateObject())
         {
-            var problem = !shape.Members.Contains(name)
-                ? $"Unknown setting. '{shape.Addon}' has: {string.Join(", ", shape.Members.Order(StringComparer.Ordinal))}."
+            var (name, value) = (member.Name, member.Value);
+            var problem = !seen.Add(name) ? "Is named more than once."
+                : !shape.Members.Contains(name) ? $"Unknown setting. '{shape.Addon}' has: {string.Join(", ", shape.Members.Order(StringComparer.Ordinal))}."
                 : shape.PlanOnly.Contains(name) ? "Is set by the tenant's plan; tenants cannot change it." : null;
             if (problem is not null)
             {
@@ -69,9 +74,9 @@ internal static class SettingsRoutes
                     errors.Add(name.Length > 100 ? name[..100] : name, problem);
                 }
             }
-            else if (value is not null)
+            else if (value.ValueKind != JsonValueKind.Null)
             {
-                overrides[name] = value.DeepClone();
+                overrides[name] = JsonNode.Parse(value.GetRawText());
             }
         }
 
