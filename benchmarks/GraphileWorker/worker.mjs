@@ -2,7 +2,7 @@
 // (benchmarks/Kernel.LoadHarness/Jobs/GraphileWorkerProcess.cs) starts this script as a child process against the
 // PostgreSQL it started, enqueues the jobs itself (SQL graphile_worker.add_job / add_jobs over Npgsql) and reads
 // what happened from this process's standard output, one line per event:
-//   ready <ns>                   the runner is started (its migrations ran, its workers are looking for jobs)
+//   ready <ns> <node version>    the runner is started (its migrations ran, its workers are looking for jobs)
 //   start <enqueuedAt> <ns>      a job's task began: the payload's enqueue timestamp and the task's first line
 //   done <n>                     n more jobs completed and their completion (the row's delete) has returned
 // <ns> is process.hrtime.bigint(), CLOCK_MONOTONIC like .NET's Stopwatch on Linux; the harness checks that the two
@@ -91,7 +91,7 @@ const runner = await run({
   taskList,
 });
 
-report(`ready ${process.hrtime.bigint()}\n`);
+report(`ready ${process.hrtime.bigint()} ${process.version}\n`);
 
 let stopping = false;
 async function stop() {
