@@ -39,7 +39,10 @@ internal sealed class GraphileBenchQueue : IBenchQueue
     {
         _superuser = superuser;
         _concurrency = concurrency;
-        _enqueuer = NpgsqlDataSource.Create(superuser);
+        // No DISCARD ALL when a connection goes back to the pool, as the kernel's own connections and node-postgres's
+        // pool: it would throw away the session's cached plans of add_job's PL/pgSQL on every enqueue (pg_stat_statements
+        // showed 1.25 ms per add_job with it).
+        _enqueuer = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(superuser) { NoResetOnClose = true }.ConnectionString);
         var builder = new NpgsqlConnectionStringBuilder(superuser);
         _databaseUrl = $"postgres://{Uri.EscapeDataString(builder.Username!)}:{Uri.EscapeDataString(builder.Password ?? "")}@{builder.Host}:{builder.Port}/{Uri.EscapeDataString(builder.Database!)}";
         using var package = JsonDocument.Parse(File.ReadAllText(PackageJson));
