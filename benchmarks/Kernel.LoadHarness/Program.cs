@@ -1,5 +1,6 @@
 // The load harness. One command starts a private PostgreSQL, the hosts (as child processes of this executable:
-// "serve raw|kernel|fastendpoints"), wrk, the job queues and the builds, and prints Markdown tables:
+// "serve raw|kernel|fastendpoints"), wrk, the job queues (Graphile Worker as a Node.js child process: first
+// `npm ci --prefix benchmarks/GraphileWorker`) and the builds, and prints Markdown tables:
 //   dotnet run -c Release --project benchmarks/Kernel.LoadHarness                    # the full run (docs/performance.md)
 //   dotnet run -c Release --project benchmarks/Kernel.LoadHarness -- --smoke         # seconds long; CI runs it
 // Options: --suites http,jobs,build   --queues kernel,hangfire,graphile   --jobs N   --job-rounds N   --rounds N   --duration SECONDS   --out FILE   --fsync-off   --pg-stats (top statements per suite)
