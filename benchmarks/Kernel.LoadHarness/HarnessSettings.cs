@@ -37,8 +37,8 @@ internal sealed record HarnessSettings
     /// <summary>Builds per variant for the analyzer build cost.</summary>
     public int BuildRounds { get; init; } = 3;
 
-    /// <summary>Which queues the job suite measures: any of <c>kernel</c>, <c>hangfire</c>.</summary>
-    public IReadOnlySet<string> Queues { get; init; } = new HashSet<string>(["kernel", "hangfire"], StringComparer.Ordinal);
+    /// <summary>Which queues the job suite measures: any of <c>kernel</c>, <c>hangfire</c>, <c>graphile</c> (Graphile Worker, a Node.js child process).</summary>
+    public IReadOnlySet<string> Queues { get; init; } = new HashSet<string>(["kernel", "hangfire", "graphile"], StringComparer.Ordinal);
 
     /// <summary>Which suites run: any of <c>http</c>, <c>jobs</c>, <c>build</c>.</summary>
     public IReadOnlySet<string> Suites { get; init; } = new HashSet<string>(["http", "jobs", "build"], StringComparer.Ordinal);

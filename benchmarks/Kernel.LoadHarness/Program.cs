@@ -1,8 +1,9 @@
 // The load harness. One command starts a private PostgreSQL, the hosts (as child processes of this executable:
-// "serve raw|kernel|fastendpoints"), wrk, the job queues and the builds, and prints Markdown tables:
+// "serve raw|kernel|fastendpoints"), wrk, the job queues (Graphile Worker as a Node.js child process: first
+// `npm ci --prefix benchmarks/GraphileWorker`) and the builds, and prints Markdown tables:
 //   dotnet run -c Release --project benchmarks/Kernel.LoadHarness                    # the full run (docs/performance.md)
 //   dotnet run -c Release --project benchmarks/Kernel.LoadHarness -- --smoke         # seconds long; CI runs it
-// Options: --suites http,jobs,build   --queues kernel,hangfire   --jobs N   --job-rounds N   --rounds N   --duration SECONDS   --out FILE   --fsync-off   --pg-stats (top statements per suite)
+// Options: --suites http,jobs,build   --queues kernel,hangfire,graphile   --jobs N   --job-rounds N   --rounds N   --duration SECONDS   --out FILE   --fsync-off   --pg-stats (top statements per suite)
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -64,6 +65,12 @@ for (var i = 0; i < args.Length; i++)
 if (settings.Suites.Contains("http") && !File.Exists(Wrk.Path))
 {
     await Console.Error.WriteLineAsync($"{Wrk.Path} is missing: apt-get install -y wrk");
+    return 2;
+}
+
+if (settings.Suites.Contains("jobs") && settings.Queues.Contains("graphile") && GraphileBenchQueue.FindMissingPrerequisite() is { } missing)
+{
+    await Console.Error.WriteLineAsync(missing);
     return 2;
 }
 

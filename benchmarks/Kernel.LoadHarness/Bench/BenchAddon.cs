@@ -42,20 +42,24 @@ internal sealed class NoopJob : IJobHandler<NoopPayload>
 internal static class JobProbe
 {
     private static long _started;
-    private static Action<long>? _onStart;
+    private static Action<long, long>? _onStart;
 
     public static long Count => Interlocked.Read(ref _started);
 
-    /// <summary>Resets the count and sets what to do with each start's enqueue timestamp (null: nothing).</summary>
-    public static void Reset(Action<long>? onStart = null)
+    /// <summary>Resets the count and sets what to do with each start: its enqueue timestamp and its start timestamp (null: nothing).</summary>
+    public static void Reset(Action<long, long>? onStart = null)
     {
         Interlocked.Exchange(ref _started, 0);
         _onStart = onStart;
     }
 
-    public static void Started(long enqueuedAt)
+    /// <summary>A job of an in-process queue started now.</summary>
+    public static void Started(long enqueuedAt) => Started(enqueuedAt, System.Diagnostics.Stopwatch.GetTimestamp());
+
+    /// <summary>A job started at <paramref name="startedAt"/> (<see cref="System.Diagnostics.Stopwatch"/> ticks), as the process that ran it timed it.</summary>
+    public static void Started(long enqueuedAt, long startedAt)
     {
         Interlocked.Increment(ref _started);
-        _onStart?.Invoke(enqueuedAt);
+        _onStart?.Invoke(enqueuedAt, startedAt);
     }
 }

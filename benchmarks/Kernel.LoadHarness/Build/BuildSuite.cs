@@ -12,7 +12,7 @@ internal static class BuildSuite
 {
     public static async Task<IReadOnlyList<ResultTable>> RunAsync(HarnessSettings settings, CancellationToken cancellationToken)
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root();
         var project = Path.Combine(root, "samples", "WebHost", "WebHost.csproj");
         Console.Error.WriteLine("[build] warm-up build of samples/WebHost");
         await BuildAsync(project, ["-c", "Release"], cancellationToken);
@@ -59,18 +59,5 @@ internal static class BuildSuite
         }
 
         return watch.Elapsed.TotalSeconds;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Kernel.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Kernel.sln not found above " + AppContext.BaseDirectory);
     }
 }

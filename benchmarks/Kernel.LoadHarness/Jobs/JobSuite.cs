@@ -7,9 +7,11 @@ using Kernel.Testing;
 namespace Kernel.LoadHarness.Jobs;
 
 /// <summary>
-/// The job comparisons, the kernel's queue against Hangfire.PostgreSql on the same PostgreSQL in the same run, each
-/// measurement alternating between them round by round: bulk enqueue, throughput of jobs queued in advance, throughput
-/// of jobs enqueued one at a time while the workers run, and enqueue-to-start latency on an idle queue.
+/// The job comparisons, the kernel's queue against Graphile Worker (a Node.js child process) and Hangfire.PostgreSql
+/// on the same PostgreSQL in the same run, each measurement alternating between them round by round: bulk enqueue,
+/// throughput of jobs queued in advance, throughput of jobs enqueued one at a time while the workers run, and
+/// enqueue-to-start latency on an idle queue. Ratios are against Graphile Worker when it is measured, else against the
+/// first queue.
 /// </summary>
 internal static class JobSuite
 {
@@ -20,6 +22,7 @@ internal static class JobSuite
     {
         await cluster.CreateDatabaseAsync("bench_jobs", cancellationToken: cancellationToken);
         await cluster.CreateDatabaseAsync("bench_hangfire", cancellationToken: cancellationToken);
+        await cluster.CreateDatabaseAsync("bench_graphile", cancellationToken: cancellationToken);
         await using var kernel = await KernelBenchQueue.StartAsync(
             cluster.RuntimeConnectionStringFor("bench_jobs"),
             cluster.OwnerConnectionStringFor("bench_jobs"),
@@ -27,10 +30,13 @@ internal static class JobSuite
             settings.Tenants,
             cancellationToken);
         await using var hangfire = new HangfireBenchQueue(Superuser.ConnectionStringFor(cluster, "bench_hangfire"), new KernelJobsOptions().Concurrency);
-        var queues = new IBenchQueue[] { hangfire, kernel }.Where(q => settings.Queues.Contains(q.Key)).ToArray();
+        await using var graphile = settings.Queues.Contains("graphile")
+            ? await GraphileBenchQueue.StartAsync(Superuser.ConnectionStringFor(cluster, "bench_graphile"), new KernelJobsOptions().Concurrency, cancellationToken)
+            : null;
+        var queues = new IBenchQueue?[] { hangfire, graphile, kernel }.OfType<IBenchQueue>().Where(q => settings.Queues.Contains(q.Key)).ToArray();
         if (queues.Length == 0)
         {
-            throw new ArgumentException("--queues names no known queue: kernel, hangfire.");
+            throw new ArgumentException("--queues names no known queue: kernel, hangfire, graphile.");
         }
 
         // A small warm-up of every path (JIT, pools, Hangfire's schema) before anything is measured.
@@ -59,7 +65,7 @@ internal static class JobSuite
             }
         }
 
-        var baseline = queues[0];
+        var baseline = queues.FirstOrDefault(q => q.Key == "graphile") ?? queues[0];
         var throughput = new ResultTable(
             $"Job throughput: {settings.Jobs:N0} no-op jobs",
             "queue", "queued in advance (jobs/s)", "per round", $"vs {baseline.Name}", $"enqueued live by {LiveProducers} producers (jobs/s)", "per round", $"vs {baseline.Name}");
@@ -102,9 +108,9 @@ internal static class JobSuite
             throughput
                 .Note("Queued in advance: jobs enqueued with the workers stopped, then the workers started; from the first job's start to the last job's committed success.")
                 .Note($"Enqueued live: {LiveProducers} producers enqueue one job per call (each its own transaction) while the workers run; from the first enqueue to the last committed success.")
-                .Note($"Committed successes are counted every {Poll.TotalMilliseconds:0} ms: the kernel's from its `kernel.job.outcomes` counter (recorded after commit), Hangfire's from its job table's state; {settings.JobRounds} round(s), the queues alternating; medians over rounds."),
-            latency.Note("From just before the enqueue call to the handler's first line, one job at a time, 10–30 ms apart, workers idle and listening; all rounds pooled."),
-            bulkTable.Note("The kernel: IJobQueue.EnqueueManyAsync in chunks (one statement and one NOTIFY each). Hangfire: no bulk API in its open-source edition, so parallel BackgroundJobClient.Enqueue calls."),
+                .Note($"Committed successes are counted every {Poll.TotalMilliseconds:0} ms: the kernel's from its `kernel.job.outcomes` counter (recorded after commit), Graphile Worker's from its `job:complete` event (emitted once the delete of the job's row has returned) as its process reports it, Hangfire's from its job table's state; {settings.JobRounds} round(s), the queues alternating; medians over rounds."),
+            latency.Note("From just before the enqueue call to the handler's first line, one job at a time, 10–30 ms apart, workers idle and listening; all rounds pooled. Graphile Worker's task times its own start in its process (process.hrtime, the same monotonic clock as .NET's Stopwatch, checked when it starts)."),
+            bulkTable.Note("The kernel: IJobQueue.EnqueueManyAsync in chunks (one statement and one NOTIFY each). Graphile Worker: graphile_worker.add_jobs in chunks (one statement each). Hangfire: no bulk API in its open-source edition, so parallel BackgroundJobClient.Enqueue calls."),
         ];
     }
 
@@ -118,7 +124,7 @@ internal static class JobSuite
         var bulk = count / enqueue.Elapsed.TotalSeconds;
 
         long first = 0;
-        JobProbe.Reset(_ => Interlocked.CompareExchange(ref first, Stopwatch.GetTimestamp(), 0));
+        JobProbe.Reset((_, startedAt) => Interlocked.CompareExchange(ref first, startedAt, 0));
         await queue.StartWorkersAsync(cancellationToken);
         var done = await WaitForAsync(queue, count, cancellationToken);
         return (bulk, count / Stopwatch.GetElapsedTime(Interlocked.Read(ref first), done).TotalSeconds);
@@ -155,7 +161,7 @@ internal static class JobSuite
         for (var i = 0; i < samples; i++)
         {
             var signal = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
-            JobProbe.Reset(_ => signal.TrySetResult(Stopwatch.GetTimestamp()));
+            JobProbe.Reset((_, startedAt) => signal.TrySetResult(startedAt));
             var enqueuedAt = Stopwatch.GetTimestamp();
             await queue.EnqueueAsync(enqueuedAt, i, cancellationToken);
             var startedAt = await signal.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
