@@ -4,6 +4,7 @@ using Scalar.AspNetCore;
 using WebHost.Demo;
 using WebHost.Identity;
 using WebHost.OpenApi;
+using WebHost.Start;
 using WebHost.Telemetry;
 
 var command = KernelCommandLine.FindCommand(args);
@@ -51,6 +52,8 @@ if (app.Environment.IsDevelopment())
     app.MapScalarApiReference().ExcludeFromKernel();
 }
 
+// GET / lists the places above (and the start-up log names them with the address the host listens on).
+app.MapStartPage();
 app.MapKernel();
 
 switch (command)

@@ -71,7 +71,13 @@ internal sealed class KernelSchemaTransformer : IOpenApiSchemaTransformer
         if (schema.Enum is not { Count: > 0 } && attributes.OfType<AllowedValuesAttribute>().FirstOrDefault() is { } allowed)
         {
             var values = allowed.Values.OfType<string>().Select(v => (JsonNode)JsonValue.Create(v)).ToList();
-            if (schema.Type.Value.HasFlag(JsonSchemaType.Null))
+            if (context.ParameterDescription?.Source == BindingSource.Body)
+            {
+                // A client sends one of the values or leaves the member out; null, which the handler treats as left
+                // out, is not offered (generators turn a null in an enum into a sentinel member).
+                schema.Type &= ~JsonSchemaType.Null;
+            }
+            else if (schema.Type.Value.HasFlag(JsonSchemaType.Null))
             {
                 // JSON Schema checks enum on its own: a nullable member lists null among its values.
                 values.Add(null!);
