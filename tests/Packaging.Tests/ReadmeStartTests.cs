@@ -4,8 +4,8 @@ namespace Packaging.Tests;
 
 /// <summary>
 /// The README's "Start a new app" block, run as it is written: its commands are read from README.md (not copied
-/// here), run by bash from a scratch copy of the clone (the repository's entries linked in, an <c>artifacts/</c> folder
-/// of its own) with a <c>DOTNET_CLI_HOME</c> of their own, so the machine's installed templates are not touched, and
+/// here), run by bash from a scratch copy of the clone (<c>src/</c> and <c>build/</c> copied, the other entries
+/// linked, an <c>artifacts/</c> folder of its own) with a <c>DOTNET_CLI_HOME</c> of their own, so the machine's installed templates are not touched, and
 /// they must reach a generated app whose tests pass, with a second addon.
 /// </summary>
 [Collection(PackedFeedCollection.Name)] // Not alongside the other packing: the machine has two cores.
@@ -26,7 +26,18 @@ public sealed partial class ReadmeStartTests
             foreach (var entry in Directory.EnumerateFileSystemEntries(RepositoryPaths.Root))
             {
                 var name = Path.GetFileName(entry);
-                if (name is not ("artifacts" or "TestResults"))
+                if (name is "artifacts" or "TestResults")
+                {
+                    continue;
+                }
+
+                // What gets built is copied (MSBuild and NuGet would see a project through a link under two paths);
+                // the rest is linked.
+                if (name is "src" or "build")
+                {
+                    CopySources(entry, Path.Combine(clone, name));
+                }
+                else
                 {
                     File.CreateSymbolicLink(Path.Combine(clone, name), entry);
                 }
@@ -74,6 +85,23 @@ public sealed partial class ReadmeStartTests
             catch (IOException)
             {
                 // A leftover temp folder is harmless.
+            }
+        }
+    }
+
+    private static void CopySources(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories(from))
+        {
+            if (Path.GetFileName(directory) is not ("bin" or "obj" or "node_modules"))
+            {
+                CopySources(directory, Path.Combine(to, Path.GetFileName(directory)));
             }
         }
     }
