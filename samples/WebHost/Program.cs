@@ -4,6 +4,7 @@ using Scalar.AspNetCore;
 using WebHost.Demo;
 using WebHost.Identity;
 using WebHost.OpenApi;
+using WebHost.Start;
 using WebHost.Telemetry;
 
 var command = KernelCommandLine.FindCommand(args);
@@ -48,9 +49,12 @@ app.MapDevIdentityProvider();
 app.MapOpenApi("/openapi/v1.json").ExcludeFromKernel(); // The one document: no document-name parameter to probe.
 if (app.Environment.IsDevelopment())
 {
-    app.MapScalarApiReference().ExcludeFromKernel();
+    // "Try it" sends a bearer token (from /auth/login or /auth/dev-token) by default.
+    app.MapScalarApiReference(options => options.AddPreferredSecuritySchemes("Bearer")).ExcludeFromKernel();
 }
 
+// GET / lists the places above (and the start-up log names them with the address the host listens on).
+app.MapStartPage();
 app.MapKernel();
 
 switch (command)

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text.Json;
 using Kernel;
@@ -11,9 +12,9 @@ internal static class RequestRoutes
 {
     private const int DefaultPageSize = 20;
     private const int MaxPageSize = 100;
-    private const int MaxTitle = 200;
-    private const int MaxBody = 10_000;
-    private const int MaxAssignee = 200;
+    internal const int MaxTitle = 200;
+    internal const int MaxBody = 10_000;
+    internal const int MaxAssignee = 200;
 
     public static void Map(KernelRouteGroup requests)
     {
@@ -58,7 +59,7 @@ internal static class RequestRoutes
 
     private static async Task<RequestPage> ListAsync(
         RequestStore store,
-        [FromQuery] string? status,
+        [FromQuery, AllowedValues(RequestStatus.Open, RequestStatus.InProgress, RequestStatus.Resolved, RequestStatus.Cancelled)] string? status,
         [FromQuery] string? assignee,
         [FromQuery] string? limit,
         [FromQuery] string? cursor,

@@ -6,9 +6,14 @@ namespace Packaging.Tests;
 /// <summary>Runs the <c>dotnet</c> CLI and captures what it printed.</summary>
 internal static class DotNet
 {
-    public static async Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, TimeSpan timeout, params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, TimeSpan timeout, params string[] arguments) =>
+        RunProgramAsync("dotnet", workingDirectory, timeout, null, arguments);
+
+    /// <summary>Runs <paramref name="program"/> (<c>dotnet</c>, or <c>bash</c> for the repository's scripts) with the same environment rules.</summary>
+    public static async Task<(int ExitCode, string Output)> RunProgramAsync(
+        string program, string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -25,6 +30,10 @@ internal static class DotNet
         start.Environment.Remove("MSBuildSDKsPath");
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
 
         var output = new StringBuilder();
         using var process = new Process { StartInfo = start };
@@ -41,7 +50,7 @@ internal static class DotNet
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish in {timeout}.\n{output}");
+            throw new TimeoutException($"{program} {string.Join(' ', arguments)} did not finish in {timeout}.\n{output}");
         }
 
         lock (output)

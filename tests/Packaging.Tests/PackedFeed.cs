@@ -1,7 +1,8 @@
 namespace Packaging.Tests;
 
 /// <summary>
-/// Packs Kernel, Kernel.Testing, Addons.Requests and Kernel.Templates once per test run into a local folder feed, with a version
+/// Packs Kernel, Kernel.Testing, Addons.Requests and Kernel.Templates once per test run into a local folder feed
+/// (through build/pack-local.sh), with a version
 /// of their own (so no cached package of the same version is picked up) and build outputs in a temporary
 /// artifacts folder (so the repository's bin/obj are not touched while other test projects run).
 /// </summary>
@@ -15,19 +16,26 @@ public sealed class PackedFeed : IAsyncLifetime
 
     public string Version { get; } = "0.0.0-pkgtest." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>Packs through <c>build/pack-local.sh</c>, the script the README's from-a-clone path runs, into this run's folders.</summary>
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(Feed);
+        var (exitCode, output) = await DotNet.RunProgramAsync(
+            "bash",
+            RepositoryPaths.Root,
+            TimeSpan.FromMinutes(20),
+            new Dictionary<string, string>
+            {
+                ["KERNEL_PACKAGE_VERSION"] = Version,
+                ["KERNEL_FEED"] = Feed,
+                ["KERNEL_BUILD_ARTIFACTS"] = Path.Combine(Root, "artifacts"),
+                ["KERNEL_SKIP_TEMPLATE_INSTALL"] = "1",
+            },
+            Path.Combine(RepositoryPaths.Root, "build", "pack-local.sh"));
+        Assert.True(exitCode == 0, $"build/pack-local.sh failed:\n{output}");
         foreach (var package in Packages)
         {
-            var project = Path.Combine(RepositoryPaths.Root, "src", package, package + ".csproj");
-            var (exitCode, output) = await DotNet.RunAsync(
-                RepositoryPaths.Root,
-                TimeSpan.FromMinutes(8),
-                "pack", project, "-c", "Release", "-o", Feed,
-                "--artifacts-path", Path.Combine(Root, "artifacts"),
-                "-p:Version=" + Version);
-            Assert.True(exitCode == 0, $"dotnet pack {package} failed:\n{output}");
+            Assert.True(File.Exists(PackagePath(package)), $"build/pack-local.sh did not pack {package}:\n{output}");
         }
     }
 
@@ -56,23 +64,8 @@ public sealed class PackedFeed : IAsyncLifetime
         File.WriteAllText(Path.Combine(directory, "Directory.Build.props"), "<Project />");
         File.WriteAllText(Path.Combine(directory, "Directory.Build.targets"), "<Project />");
         File.WriteAllText(Path.Combine(directory, "Directory.Packages.props"), "<Project />");
-        var local = string.Concat(Packages.Select(p => $"""<package pattern="{p}" />"""));
-        File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{Feed}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" protocolVersion="3" />
-              </packageSources>
-              <packageSourceMapping>
-                <packageSource key="local">{local}</packageSource>
-                <packageSource key="nuget.org">
-                  <package pattern="*" />
-                </packageSource>
-              </packageSourceMapping>
-            </configuration>
-            """);
+        // The restore configuration build/pack-local.sh writes beside the feed: the one the README tells a team to copy.
+        File.Copy(Path.Combine(Root, "nuget.config"), Path.Combine(directory, "nuget.config"), overwrite: true);
     }
 
     public string PackagePath(string package, string extension = "nupkg") => Path.Combine(Feed, $"{package}.{Version}.{extension}");

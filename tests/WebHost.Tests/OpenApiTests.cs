@@ -121,6 +121,64 @@ public sealed partial class OpenApiTests(WebHostFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task Every_property_has_a_type_strings_are_strings_with_the_request_limit_and_integers_are_integers()
+    {
+        var document = await DocumentAsync();
+        var schemas = document["components"]!["schemas"]!.AsObject();
+        foreach (var (name, schema) in schemas)
+        {
+            foreach (var (member, property) in schema!["properties"]?.AsObject() ?? [])
+            {
+                if (property!["$ref"] is not null || name == "UpdateRequestBody")
+                {
+                    continue;
+                }
+
+                var type = property["type"];
+                Assert.True(type is not null, $"{name}.{member} has no type: {property.ToJsonString()}");
+                Assert.DoesNotContain("pattern", property.AsObject().Select(p => p.Key));
+            }
+        }
+
+        var create = schemas["CreateRequestBody"]!;
+        Assert.Equal("string", Types(create["properties"]!["title"]!).Except(["null"]).Single());
+        Assert.Equal(200, create["properties"]!["title"]!["maxLength"]!.GetValue<int>());
+        Assert.Equal(16 * 1024, schemas["CreateTenantBody"]!["properties"]!["slug"]!["maxLength"]!.GetValue<int>());
+        Assert.Equal(["integer"], Types(schemas["RequestResponse"]!["properties"]!["version"]!));
+        Assert.Equal(["string"], Types(schemas["TokenResponse"]!["properties"]!["accessToken"]!));
+        Assert.Null(schemas["RequestResponse"]!["properties"]!["title"]!["maxLength"]);
+    }
+
+    [Fact]
+    public async Task Optional_members_are_not_required_and_closed_sets_list_their_values()
+    {
+        var document = await DocumentAsync();
+        var schemas = document["components"]!["schemas"]!.AsObject();
+
+        var create = schemas["CreateRequestBody"]!;
+        Assert.Equal(["title"], create["required"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.Equal(["low", "normal", "high"], Values(create["properties"]!["priority"]!));
+        Assert.Null(schemas["UpdateRequestBody"]!["required"]);
+        Assert.Equal(["email", "password"], schemas["LoginBody"]!["required"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.Equal(["open", "in_progress", "resolved", "cancelled"], Values(schemas["TransitionBody"]!["properties"]!["to"]!));
+        Assert.Equal(["open", "in_progress", "resolved", "cancelled"], Values(schemas["RequestResponse"]!["properties"]!["status"]!));
+        Assert.Contains("null", Types(schemas["RequestResponse"]!["properties"]!["assignee"]!));
+
+        var list = Operations(document).Single(o => o.Id == "requests.list").Body;
+        var status = list["parameters"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "status")!;
+        Assert.Equal(["open", "in_progress", "resolved", "cancelled"], Values(status["schema"]!));
+    }
+
+    private static List<string> Types(JsonNode schema) => schema["type"] switch
+    {
+        JsonArray types => [.. types.Select(t => t!.GetValue<string>())],
+        { } type => [type.GetValue<string>()],
+        null => [],
+    };
+
+    private static List<string?> Values(JsonNode schema) => [.. schema["enum"]!.AsArray().Select(v => v?.GetValue<string>())];
+
+    [Fact]
     public async Task The_reference_page_loads_its_script_and_points_at_the_document()
     {
         using var client = factory.CreateClient();

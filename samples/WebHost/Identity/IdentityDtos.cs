@@ -9,10 +9,10 @@ internal sealed record SignupBody(string? Email, string? Password, string? Tenan
 internal sealed record MemberResponse(Guid TenantId, Guid UserId, string Role);
 
 /// <summary>The body of <c>POST /auth/invite</c>: an existing user, or a new one with <c>Password</c>.</summary>
-internal sealed record InviteBody(string? Email, string? Password, string? Role);
+internal sealed record InviteBody(string? Email, string? Password = null, string? Role = null);
 
 /// <summary>The body of <c>POST /auth/login</c>.</summary>
-internal sealed record LoginBody(string? Email, string? Password, Guid? TenantId);
+internal sealed record LoginBody(string? Email, string? Password, Guid? TenantId = null);
 
 /// <summary>The body of <c>POST /auth/refresh</c> and <c>POST /auth/logout</c>.</summary>
 internal sealed record RefreshBody(string? RefreshToken);
@@ -24,7 +24,7 @@ internal sealed record TokenResponse(string AccessToken, string RefreshToken, in
 /// <param name="Subject">The token's <c>sub</c>: the actor id.</param>
 /// <param name="Tenant">The tenant claim's value, as it is: a tenant UUID, an organization id, or none.</param>
 /// <param name="Roles">The roles claim.</param>
-internal sealed record DevTokenBody(string? Subject, string? Tenant, IReadOnlyList<string>? Roles);
+internal sealed record DevTokenBody(string? Subject, string? Tenant = null, IReadOnlyList<string>? Roles = null);
 
 /// <summary>An access token without a refresh token.</summary>
 internal sealed record DevTokenResponse(string AccessToken, int ExpiresIn, string TokenType);

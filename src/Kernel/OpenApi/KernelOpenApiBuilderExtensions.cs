@@ -27,6 +27,7 @@ public static class KernelOpenApiBuilderExtensions
         {
             options.AddDocumentTransformer<KernelDocumentTransformer>();
             options.AddOperationTransformer<KernelOperationTransformer>();
+            options.AddSchemaTransformer<KernelSchemaTransformer>();
             configure?.Invoke(options);
         });
         return kernel;

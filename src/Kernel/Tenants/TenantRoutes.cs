@@ -234,11 +234,11 @@ internal static class TenantRoutes
 
 /// <summary>The body of <c>POST /api/platform/tenants</c>.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-internal sealed record CreateTenantBody(string? Slug, string? Name, IReadOnlyList<string>? ExternalIds);
+internal sealed record CreateTenantBody(string? Slug, string? Name, IReadOnlyList<string>? ExternalIds = null);
 
 /// <summary>The body of <c>POST /api/platform/tenants/{id}/suspend</c>.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-internal sealed record SuspendTenantBody(string? Reason);
+internal sealed record SuspendTenantBody([property: System.ComponentModel.DataAnnotations.MaxLength(500)] string? Reason = null);
 
 /// <summary>A page of tenants; <c>NextCursor</c> fetches the next one, null on the last.</summary>
 internal sealed record TenantPage(IReadOnlyList<TenantView> Items, string? NextCursor);
