@@ -120,18 +120,15 @@ as $$
       from kernel.tenants t where t.id = p_id
 $$;
 
+-- Keyset pages in creation order (created_at, id), optionally of one status, each row as tenant_view shows it.
 create function kernel.tenant_list(p_status text, p_after_created timestamptz, p_after_id uuid, p_limit integer)
     returns table (id uuid, slug text, name text, status text, status_reason text, external_ids text[],
                    created_at timestamptz, updated_at timestamptz, version integer,
                    plan text, addons_on text[], addons_off text[])
     language sql stable security definer set search_path = pg_catalog, pg_temp
 as $$
-    select t.id, t.slug, t.name, t.status, t.status_reason,
-           coalesce((select array_agg(e.external_id order by e.external_id) from kernel.tenant_external_ids e where e.tenant = t.id), '{}'),
-           t.created_at, t.updated_at, t.version, t.plan,
-           coalesce((select array_agg(a.addon order by a.addon) from kernel.tenant_addons a where a.tenant = t.id and a.enabled), '{}'),
-           coalesce((select array_agg(a.addon order by a.addon) from kernel.tenant_addons a where a.tenant = t.id and not a.enabled), '{}')
-      from kernel.tenants t
+    select v.*
+      from kernel.tenants t cross join lateral kernel.tenant_view(t.id) v
      where (p_status is null or t.status = p_status)
        and (p_after_id is null or (t.created_at, t.id) > (p_after_created, p_after_id))
      order by t.created_at, t.id
