@@ -22,6 +22,12 @@ public sealed partial class Corpus(TenantData a, TenantData b, IServiceProviderI
 
     private const string ValidRole = "hostile-role";
 
+    /// <summary>The sample's optional addon with settings: the value an <c>{addon}</c> route value takes in every other case.</summary>
+    public const string ValidAddon = "requests-reminders";
+
+    /// <summary>The settings routes bind a bare JSON object (no type to discover fields from): these are the reminders' members.</summary>
+    private const string SettingsPattern = "/api/settings/{addon}";
+
     private static readonly string[] SqlInjection =
     [
         "' OR '1'='1",
@@ -87,8 +93,10 @@ public sealed partial class Corpus(TenantData a, TenantData b, IServiceProviderI
                 {
                     // An id that is malformed, unknown or another tenant's is a 404; a name is refused unless it is one.
                     // An operator acts on every tenant: tenant B's id names one there.
+                    // None of these names an addon: an addon route value is refused whatever its shape.
                     var names = asOperator is not null && operatorRoute && value == b.TenantId.ToString();
-                    yield return Case($"route {parameter.Name}", Path(pattern, n => n == parameter.Name ? value : null), reject: kernel && !names && (isId || !NamePattern().IsMatch(value)));
+                    var addon = parameter.Name == "addon";
+                    yield return Case($"route {parameter.Name}", Path(pattern, n => n == parameter.Name ? value : null), reject: kernel && !names && (isId || addon || !NamePattern().IsMatch(value)));
                 }
             }
 
@@ -206,7 +214,7 @@ public sealed partial class Corpus(TenantData a, TenantData b, IServiceProviderI
     }
 
     // Fields with a closed set or a format: anything else is refused. (A string where a list belongs, too.)
-    private static bool Closed(string field) => field is "priority" or "to" or "email" or "role" or "tenantId" or "dueAt" or "permissions" or "slug" or "externalIds";
+    private static bool Closed(string field) => field is "priority" or "to" or "email" or "role" or "tenantId" or "dueAt" or "permissions" or "slug" or "externalIds" or "plan" or "maxPerRequest";
 
     private IEnumerable<(string Kind, JsonNode? Value, bool Reject)> FieldValues(string field)
     {
@@ -296,6 +304,8 @@ public sealed partial class Corpus(TenantData a, TenantData b, IServiceProviderI
                 "name" => "Hostile tenant",
                 "externalIds" => new JsonArray($"org_{Guid.NewGuid():N}"),
                 "reason" => "hostile suite",
+                "plan" => "pro",
+                "maxPerRequest" => 4,
                 _ => "x",
             };
         }
@@ -314,6 +324,7 @@ public sealed partial class Corpus(TenantData a, TenantData b, IServiceProviderI
     {
         var name = m.Groups[1].Value;
         return value(name) ?? (name == "role" ? ValidRole
+            : name == "addon" ? ValidAddon
             : pattern.Contains("/jobs/", StringComparison.Ordinal) ? a.JobId.ToString()
             : pattern.StartsWith(OperatorPrefix, StringComparison.Ordinal) && asOperator is { } attack ? attack.TargetTenant.ToString()
             : a.RequestId.ToString());
@@ -347,6 +358,11 @@ public sealed partial class Corpus(TenantData a, TenantData b, IServiceProviderI
         if (IdentityBodies.TryGetValue(pattern, out var identityBody))
         {
             return Fields(identityBody);
+        }
+
+        if (pattern == SettingsPattern)
+        {
+            return ["maxPerRequest"];
         }
 
         var body = handler?.GetParameters().FirstOrDefault(p =>

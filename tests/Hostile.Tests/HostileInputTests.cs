@@ -33,10 +33,12 @@ public sealed partial class HostileInputTests(HostileFactory factory, ITestOutpu
         foreach (var endpoint in endpoints)
         {
             var operatorRoute = IsOperatorRoute(endpoint);
+            var settingsRoute = IsSettingsRoute(endpoint);
             foreach (var hostile in corpus.For(endpoint))
             {
                 total++;
                 var registry = operatorRoute ? await RegistryAsync() : null;
+                var settings = settingsRoute ? await SettingsAsync(a.TenantId) : null;
                 var (status, headers, body) = await SendAsync(hostile);
                 rejected += status is >= 400 and < 500 ? 1 : 0;
                 Check(failures, hostile, status, headers, body, canary: true);
@@ -49,6 +51,11 @@ public sealed partial class HostileInputTests(HostileFactory factory, ITestOutpu
                     }
 
                     await CheckRegistryUnchangedAsync(failures, hostile, status, registry!);
+                }
+
+                if (settingsRoute && status >= 400 && await SettingsAsync(a.TenantId) is var after && after != settings)
+                {
+                    failures.Add($"{hostile}: {status} WROTE TENANT A'S SETTINGS ALTHOUGH REFUSED ({settings} -> {after})");
                 }
             }
 
@@ -112,7 +119,8 @@ public sealed partial class HostileInputTests(HostileFactory factory, ITestOutpu
 
         // A sample of each area; the suite walks whatever the data source holds, so new routes join by themselves.
         Assert.Superset(
-            new HashSet<string?> { "requests.create", "requests.update", "requests.reminders", "kernel.roles.update", "kernel.audit.list", "kernel.jobs.retry", "/auth/login", "/auth/invite", "kernel.tenants.create", "kernel.tenants.list", "kernel.tenants.suspend" },
+            new HashSet<string?> { "requests.create", "requests.update", "requests.reminders", "kernel.roles.update", "kernel.audit.list", "kernel.jobs.retry", "/auth/login", "/auth/invite", "kernel.tenants.create", "kernel.tenants.list", "kernel.tenants.suspend",
+                "kernel.tenants.addons.enable", "kernel.tenants.addons.disable", "kernel.tenants.plan", "kernel.settings.get", "kernel.settings.update", "kernel.tenant.get", "requests.remind" },
             names);
     }
 
@@ -147,13 +155,35 @@ public sealed partial class HostileInputTests(HostileFactory factory, ITestOutpu
     private static bool IsOperatorRoute(RouteEndpoint endpoint) =>
         endpoint.RoutePattern.RawText?.StartsWith(Corpus.OperatorPrefix, StringComparison.Ordinal) == true;
 
-    /// <summary>The registry's state as one string: any write to a tenant or an external id changes it.</summary>
+    private static bool IsSettingsRoute(RouteEndpoint endpoint) =>
+        endpoint.RoutePattern.RawText?.StartsWith("/api/settings/", StringComparison.Ordinal) == true;
+
+    /// <summary>A tenant's own settings as one string (under its RLS, which binds the owner too): any write changes it.</summary>
+    private async Task<string> SettingsAsync(Guid tenant)
+    {
+        await using var connection = new NpgsqlConnection(factory.Database.OwnerConnectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var scope = new NpgsqlCommand("select set_config('app.tenant_id', $1, true)", connection, transaction))
+        {
+            scope.Parameters.Add(new NpgsqlParameter { Value = tenant.ToString() });
+            await scope.ExecuteNonQueryAsync();
+        }
+
+        await using var command = new NpgsqlCommand(
+            "select concat_ws(':', count(*), coalesce(sum(version), 0), max(updated_at), string_agg(addon || '=' || settings::text, ',' order by addon)) from kernel.tenant_settings",
+            connection,
+            transaction);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>The registry's state as one string: any write to a tenant, an external id or an addon switch changes it.</summary>
     private async Task<string> RegistryAsync()
     {
         await using var connection = new NpgsqlConnection(factory.Database.OwnerConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "select concat_ws(':', count(*), coalesce(sum(version), 0), max(updated_at), (select count(*) from kernel.tenant_external_ids)) from kernel.tenants",
+            "select concat_ws(':', count(*), coalesce(sum(version), 0), max(updated_at), string_agg(plan, ',' order by id), (select count(*) from kernel.tenant_external_ids), (select concat_ws('/', count(*), max(updated_at), string_agg(addon || enabled::text, ',' order by tenant, addon)) from kernel.tenant_addons)) from kernel.tenants",
             connection);
         return (string)(await command.ExecuteScalarAsync())!;
     }
@@ -182,6 +212,22 @@ public sealed partial class HostileInputTests(HostileFactory factory, ITestOutpu
         {
             Fail("accepted input that is invalid by construction");
         }
+        else if (hostile.Status is { } expected && status != expected)
+        {
+            Fail($"is not the expected {expected}");
+        }
+        else if (hostile.Code is { } code && CodeOf(body) != code)
+        {
+            Fail($"is not the expected {code}");
+        }
+        else if (hostile.Field is { } field && !ErrorFieldsOf(body).Contains(field))
+        {
+            Fail($"does not name the field '{field}'");
+        }
+        else if (hostile.MaxErrors is { } max && ErrorFieldsOf(body).Count > max)
+        {
+            Fail($"names {ErrorFieldsOf(body).Count} fields (at most {max} expected)");
+        }
 
         if (canary && (Leaks(body) || Leaks(headers)))
         {
@@ -208,6 +254,30 @@ public sealed partial class HostileInputTests(HostileFactory factory, ITestOutpu
         catch (System.Text.Json.JsonException)
         {
             return false;
+        }
+    }
+
+    private static string? CodeOf(string body)
+    {
+        try
+        {
+            return JsonNode.Parse(body) is JsonObject problem && problem["code"] is JsonValue code ? code.GetValue<string>() : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static List<string> ErrorFieldsOf(string body)
+    {
+        try
+        {
+            return JsonNode.Parse(body)?["errors"] is JsonObject errors ? errors.Select(e => e.Key).ToList() : [];
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return [];
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Kernel.Errors;
 
@@ -46,13 +47,17 @@ internal sealed class LimitedJsonElementConverter(int maxLength) : JsonConverter
     public override JsonElement Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         var element = JsonElement.ParseValue(ref reader);
-        Check(element);
+        Check(element, maxLength, null);
         return element;
     }
 
     public override void Write(Utf8JsonWriter writer, JsonElement value, JsonSerializerOptions options) => value.WriteTo(writer);
 
-    private void Check(JsonElement element)
+    /// <summary>
+    /// Checks every string and member name inside <paramref name="element"/>; with <paramref name="names"/>, also that
+    /// no object repeats a member name under that comparer.
+    /// </summary>
+    internal static void Check(JsonElement element, int maxLength, StringComparer? names)
     {
         switch (element.ValueKind)
         {
@@ -62,15 +67,21 @@ internal sealed class LimitedJsonElementConverter(int maxLength) : JsonConverter
             case JsonValueKind.Array:
                 foreach (var item in element.EnumerateArray())
                 {
-                    Check(item);
+                    Check(item, maxLength, names);
                 }
 
                 break;
             case JsonValueKind.Object:
+                var seen = names is null ? null : new HashSet<string>(names);
                 foreach (var property in element.EnumerateObject())
                 {
-                    LimitedStringConverter.Check(Name(property), maxLength);
-                    Check(property.Value);
+                    var name = LimitedStringConverter.Check(Name(property), maxLength);
+                    if (seen is not null && !seen.Add(name))
+                    {
+                        throw new JsonLimitException("Must not repeat a member name.");
+                    }
+
+                    Check(property.Value, maxLength, names);
                 }
 
                 break;
@@ -100,4 +111,27 @@ internal sealed class LimitedJsonElementConverter(int maxLength) : JsonConverter
             throw new JsonLimitException("Must be valid UTF-8 text.");
         }
     }
+}
+
+/// <summary>
+/// Reads <see cref="JsonObject"/> bodies (a settings change: members the handler checks itself) with the limits of
+/// <see cref="LimitedJsonElementConverter"/>, and refuses a member name repeated in any object inside, compared as the
+/// object will compare them (case-insensitively under the web defaults). The built-in converter would let such a body
+/// through to fail later, in the handler, as an unexpected error rather than a 400.
+/// </summary>
+internal sealed class LimitedJsonObjectConverter(int maxLength) : JsonConverter<JsonObject>
+{
+    public override JsonObject? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("Must be a JSON object.");
+        }
+
+        var element = JsonElement.ParseValue(ref reader);
+        LimitedJsonElementConverter.Check(element, maxLength, options.PropertyNameCaseInsensitive ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+        return JsonObject.Create(element, new JsonNodeOptions { PropertyNameCaseInsensitive = options.PropertyNameCaseInsensitive });
+    }
+
+    public override void Write(Utf8JsonWriter writer, JsonObject value, JsonSerializerOptions options) => value.WriteTo(writer, options);
 }

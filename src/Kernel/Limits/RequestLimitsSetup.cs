@@ -14,5 +14,6 @@ internal sealed class RequestLimitsSetup(IOptions<KernelOptions> kernel) : IConf
         options.SerializerOptions.AllowDuplicateProperties = false;
         options.SerializerOptions.Converters.Add(new LimitedStringConverter(limits.MaxStringLength));
         options.SerializerOptions.Converters.Add(new LimitedJsonElementConverter(limits.MaxStringLength));
+        options.SerializerOptions.Converters.Add(new LimitedJsonObjectConverter(limits.MaxStringLength));
     }
 }

@@ -60,13 +60,23 @@ internal sealed class SettingsShape
     public (object Value, JsonObject Json) Compose(JsonObject? plan, JsonObject? tenant)
     {
         var merged = (JsonObject)Defaults.DeepClone();
+        var tooDeep = new ValidationErrors();
         foreach (var layer in new[] { plan, tenant })
         {
             foreach (var (name, value) in layer ?? [])
             {
+                // Deserialising writes the merged object out under Json.MaxDepth, which throws an
+                // InvalidOperationException (not a JsonException) past it: refuse such a member here, by name.
+                if (Deeper(value, Json.MaxDepth - 1))
+                {
+                    tooDeep.Add(name, $"Is nested too deeply (at most {Json.MaxDepth - 1} levels).");
+                }
+
                 merged[name] = value?.DeepClone();
             }
         }
+
+        tooDeep.ThrowIfAny();
 
         object settings;
         try
@@ -96,6 +106,14 @@ internal sealed class SettingsShape
 
         return (settings, merged);
     }
+
+    /// <summary>Whether <paramref name="node"/> nests more than <paramref name="levels"/> arrays or objects; stops looking once it does.</summary>
+    private static bool Deeper(JsonNode? node, int levels) => node switch
+    {
+        JsonObject o => levels == 0 || o.Any(m => Deeper(m.Value, levels - 1)),
+        JsonArray a => levels == 0 || a.Any(item => Deeper(item, levels - 1)),
+        _ => false,
+    };
 
     private static string JsonName(PropertyInfo property) =>
         property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? Json.PropertyNamingPolicy!.ConvertName(property.Name);
