@@ -78,6 +78,7 @@ public class TenantReadBenchmarks
             (nameof(Raw_NpgsqlDataSource), Raw_NpgsqlDataSource),
             (nameof(Kernel_ReadOnlyUnit_Linq2db), Kernel_ReadOnlyUnit_Linq2db),
             (nameof(Kernel_ReadOnlyUnit_Linq2dbCompiled), Kernel_ReadOnlyUnit_Linq2dbCompiled),
+            (nameof(Kernel_ReadOnlyUnit_SqlApi), Kernel_ReadOnlyUnit_SqlApi),
             (nameof(Kernel_ReadOnlyUnit_Batch), Kernel_ReadOnlyUnit_Batch),
             (nameof(Kernel_TransactionUnit_Linq2db), Kernel_TransactionUnit_Linq2db),
         })
@@ -148,6 +149,25 @@ public class TenantReadBenchmarks
         var name = await CompiledName(db, _item, CancellationToken.None);
         await services.GetRequiredService<UnitOfWork>().CommitAsync(CancellationToken.None);
         return name;
+    }
+
+    private const string SqlApiSql = "select tenant_id, id, name from bench.items where id = @id";
+
+    /// <summary>
+    /// The same read through the kernel's typed SQL path (<c>IUnitOfWork.QueryFirstOrDefaultAsync</c>: linq2db's SQL
+    /// API, the row mapped to <see cref="ItemRow"/>), what the Requests addon's get-by-id uses.
+    /// </summary>
+    /// <returns>The row's name.</returns>
+    [Benchmark]
+    public async Task<string?> Kernel_ReadOnlyUnit_SqlApi()
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        services.GetRequiredService<KernelContextAccessor>().Establish(Context(), readOnly: true);
+        var row = await services.GetRequiredService<IUnitOfWork>().QueryFirstOrDefaultAsync<ItemRow>(
+            SqlApiSql, CancellationToken.None, new LinqToDB.Data.DataParameter("id", _item, DataType.Guid));
+        await services.GetRequiredService<UnitOfWork>().CommitAsync(CancellationToken.None);
+        return row?.Name;
     }
 
     /// <summary>

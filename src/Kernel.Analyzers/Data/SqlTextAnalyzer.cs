@@ -76,6 +76,12 @@ public sealed class SqlTextAnalyzer : KernelAnalyzer
             return true;
         }
 
+        // The kernel's typed SQL reads on the unit of work (UnitOfWorkSqlExtensions.QueryAsync, …) pass sql to linq2db.
+        if (parameter.Name == "sql" && method.ContainingType is { Name: "UnitOfWorkSqlExtensions", ContainingNamespace: { Name: "Kernel", ContainingNamespace.IsGlobalNamespace: true } })
+        {
+            return true;
+        }
+
         // linq2db names its SQL-text parameters consistently: sql (Execute, Query, FromSql, …) and commandText (CommandInfo).
         return types.Linq2DbAssembly is { } linq2db
             && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, linq2db)

@@ -9,15 +9,25 @@ namespace Kernel.Data;
 /// Puts the unit of work's context in front of a linq2db statement that needs it, in the same command: the command
 /// text gains a leading <c>call kernel.set_context(...);</c> with three named parameters, which Npgsql sends as one
 /// batch in one round trip. The call yields no result set, so readers, scalars and row counts are the statement's own.
+/// One instance serves every unit of work: it finds the statement's unit through its connection
+/// (<see cref="KernelDataConnection"/>), so a unit builds no interceptor of its own.
 /// </summary>
-internal sealed class ContextInterceptor(UnitOfWork unitOfWork) : CommandInterceptor
+internal sealed class ContextInterceptor : CommandInterceptor
 {
+    public static readonly ContextInterceptor Instance = new();
     public const string PositionalCall = "call kernel.set_context($1, $2, $3)";
 
     private const string NamedCall = "call kernel.set_context(@kernel_context_tenant, @kernel_context_actor, @kernel_context_read_only);\n";
 
+    private ContextInterceptor()
+    {
+    }
+
     public override DbCommand CommandInitialized(CommandEventData eventData, DbCommand command)
     {
+        var unitOfWork = eventData.DataConnection is KernelDataConnection connection
+            ? connection.UnitOfWork
+            : throw new InvalidOperationException("The kernel's context interceptor runs only on a unit of work's connection.");
         if (!unitOfWork.NeedsContext)
         {
             return command;

@@ -29,6 +29,9 @@ internal sealed class UnitOfWork(KernelDataSource dataSource, KernelContextAcces
 {
     internal static readonly IDataProvider Provider = PostgreSQLTools.GetDataProvider(PostgreSQLVersion.v15);
 
+    /// <summary>What every unit's <see cref="DataConnection"/> shares: the provider and the one <see cref="ContextInterceptor"/>.</summary>
+    private static readonly DataOptions SharedOptions = new DataOptions().UseInterceptor(ContextInterceptor.Instance);
+
     private NpgsqlConnection? _connection;
     private NpgsqlTransaction? _transaction;
     private DataConnection? _db;
@@ -73,10 +76,15 @@ internal sealed class UnitOfWork(KernelDataSource dataSource, KernelContextAcces
         }
 
         await OpenAsync(cancellationToken).ConfigureAwait(false);
+
+        // linq2db binds a DataConnection to its DbConnection (or DbTransaction) through DataOptions, so one options
+        // record per unit is unavoidable; it is derived from one built once (provider, the one shared interceptor),
+        // so a unit adds one connection record and no interceptor or interceptor list. The interceptor finds this
+        // unit through the connection (KernelDataConnection), not through state of its own.
         var options = _transaction is null
-            ? new DataOptions().UseConnection(Provider, _connection!, disposeConnection: false)
-            : new DataOptions().UseTransaction(Provider, _transaction);
-        _db = new DataConnection(options.UseInterceptor(new ContextInterceptor(this)));
+            ? SharedOptions.UseConnection(Provider, _connection!, disposeConnection: false)
+            : SharedOptions.UseTransaction(Provider, _transaction);
+        _db = new KernelDataConnection(options, this);
         return _db;
     }
 

@@ -33,6 +33,7 @@ public sealed class SqlTextTests
                     command.CommandText = {|#3:"select * from " + name|};
                     using var other = new NpgsqlCommand({|#4:$"select {name}"|});
                     db.FromSql<int>({|#5:"select " + name|}).ToList();
+                    await work.QueryAsync<int>({|#6:"select n from things where name = '" + name + "'"|}, default);
                 }
             }
             """,
@@ -41,7 +42,8 @@ public sealed class SqlTextTests
             Verify.Diagnostic(DiagnosticDescriptors.SqlFromStrings).WithLocation(2).WithArguments("ExecuteAsync", "string.Format"),
             Verify.Diagnostic(DiagnosticDescriptors.SqlFromStrings).WithLocation(3).WithArguments("NpgsqlCommand.CommandText", "string concatenation"),
             Verify.Diagnostic(DiagnosticDescriptors.SqlFromStrings).WithLocation(4).WithArguments("new NpgsqlCommand", "string interpolation"),
-            Verify.Diagnostic(DiagnosticDescriptors.SqlFromStrings).WithLocation(5).WithArguments("FromSql", "string concatenation"));
+            Verify.Diagnostic(DiagnosticDescriptors.SqlFromStrings).WithLocation(5).WithArguments("FromSql", "string concatenation"),
+            Verify.Diagnostic(DiagnosticDescriptors.SqlFromStrings).WithLocation(6).WithArguments("QueryAsync", "string concatenation"));
 
     [Fact]
     public Task Parameters_constants_and_FormattableString_overloads_are_fine() =>
