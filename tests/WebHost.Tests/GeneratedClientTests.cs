@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using Addons.Requests;
 using Kernel.Testing;
 
@@ -158,45 +156,18 @@ public sealed class GeneratedClientTests(KernelDatabaseFixture<RequestsAddon> fi
         File.WriteAllText(Path.Combine(directory, "Program.cs"), Program);
     }
 
+    /// <summary>Kiota stays offline (no update check, no tutorial).</summary>
+    private static readonly Dictionary<string, string> KiotaOffline = new()
+    {
+        ["KIOTA_OFFLINE_ENABLED"] = "true",
+        ["KIOTA_TUTORIAL_ENABLED"] = "false",
+    };
+
+    /// <summary>The dotnet CLI through the shared runner; a failure fails the test with its output.</summary>
     private static async Task<string> RunAsync(string directory, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // Keep the child independent of the test host's own MSBuild environment; Kiota stays offline (no update check).
-        start.Environment.Remove("MSBuildExtensionsPath");
-        start.Environment.Remove("MSBUILD_EXE_PATH");
-        start.Environment.Remove("MSBuildSDKsPath");
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["KIOTA_OFFLINE_ENABLED"] = "true";
-        start.Environment["KIOTA_TUTORIAL_ENABLED"] = "false";
-
-        var output = new StringBuilder();
-        using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(6));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish in time.\n{output}");
-        }
-
-        lock (output)
-        {
-            Assert.True(process.ExitCode == 0, $"dotnet {string.Join(' ', arguments)} failed ({process.ExitCode}):\n{output}");
-            return output.ToString();
-        }
+        var (exitCode, output) = await DotNet.RunProgramAsync("dotnet", directory, TimeSpan.FromMinutes(6), KiotaOffline, arguments);
+        Assert.True(exitCode == 0, $"dotnet {string.Join(' ', arguments)} failed ({exitCode}):\n{output}");
+        return output;
     }
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Packaging.Tests;
+namespace Tests.Shared;
 
 /// <summary>Runs the <c>dotnet</c> CLI and captures what it printed.</summary>
 internal static class DotNet
